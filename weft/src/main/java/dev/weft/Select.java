@@ -1,0 +1,197 @@
+package dev.weft;
+
+import dev.weft.internal.future.SelectFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * Racing futures: the first to be ready wins, the others are dropped. Tokio's
+ * {@code select!}, as a future.
+ *
+ * <pre>{@code
+ * String body = select(
+ *         on(fetchData(url), result -> result),
+ *         on(shutdown.changed(), __ -> "shutting down"))
+ *     .await();
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Each poll polls every enabled branch, starting at a random one so that no
+ *       branch is starved; {@link #biased()} polls them in order instead (for
+ *       priorities, or to make a test deterministic).</li>
+ *   <li>The first branch to be ready wins. Every other branch is
+ *       {@linkplain Future#drop() dropped} before the winner's handler runs; its
+ *       value is the select's value. A branch that throws ends the select with its
+ *       exception, after dropping the others.</li>
+ *   <li>{@link Branch#when(boolean) when(false)} disables a branch before the select
+ *       starts (Rust's {@code , if precondition}); a disabled branch's future is
+ *       never polled, and is dropped with the select. When every branch is
+ *       disabled, the {@link #orElse(Callable) orElse} branch gives the value
+ *       (Rust's {@code else =>}); without one, the select throws
+ *       {@link IllegalStateException}.</li>
+ *   <li>Handlers run on the thread polling the select, inside its poll. Keep them
+ *       short; in a future task they must not block or await.</li>
+ * </ul>
+ *
+ * <h2>Cancel safety</h2>
+ * A losing branch is dropped, so a select in a loop is only as safe as its
+ * branches: use branches whose methods say <em>cancel safe</em> (a receive, a
+ * {@code JoinHandle}, a notification), or keep a future that must not be lost
+ * across iterations outside the loop and pass the same instance to each select.
+ * <p>What each kind of future loses when dropped:
+ * <ul>
+ *   <li>{@link dev.weft.task.JoinHandle#await()} and its poll: nothing; the task runs on.</li>
+ *   <li>{@link dev.weft.task.JoinSet#joinNext()}: nothing; finished tasks stay in the set.</li>
+ *   <li>{@link Async#async async blocks}: the child task is aborted at its next await;
+ *       what it did before stays done.</li>
+ *   <li>{@link Join}: every joined future still running is dropped.</li>
+ *   <li>{@link Future#ready}, {@link Future#never}, {@link dev.weft.task.Task#yieldNow()}: nothing.</li>
+ * </ul>
+ *
+ * @param <R> the type of the select's value
+ */
+public final class Select<R> implements Future<R> {
+    private final List<Branch<? extends R>> branches;
+    private boolean biased;
+    private Callable<? extends R> otherwise;
+    private SelectFuture<R> running;
+
+    private Select(List<Branch<? extends R>> branches) {
+        this.branches = branches;
+    }
+
+    /** What a winning branch's value becomes. */
+    @FunctionalInterface
+    public interface Handler<T, R> {
+        /** Makes the select's value from the winning branch's value. */
+        R handle(T value) throws Exception;
+    }
+
+    /** One branch of a select: a future and the handler of its value. */
+    public static final class Branch<R> {
+        private final Future<?> future;
+        private final Handler<Object, ? extends R> handler;
+        private boolean enabled = true;
+
+        @SuppressWarnings("unchecked")
+        private <T> Branch(Future<T> future, Handler<? super T, ? extends R> handler) {
+            this.future = Objects.requireNonNull(future, "future");
+            this.handler = (Handler<Object, ? extends R>) Objects.requireNonNull(handler, "handler");
+        }
+
+        /** Enables this branch only if {@code precondition} holds (Rust's {@code , if precondition}). */
+        public Branch<R> when(boolean precondition) {
+            this.enabled = this.enabled && precondition;
+            return this;
+        }
+    }
+
+    /** A branch: when {@code future} wins, {@code handler} makes the select's value from its value. */
+    public static <T, R> Branch<R> on(Future<T> future, Handler<? super T, ? extends R> handler) {
+        return new Branch<>(future, handler);
+    }
+
+    /** A branch whose value, when it wins, is the select's value. */
+    public static <T> Branch<T> on(Future<T> future) {
+        return new Branch<>(future, value -> value);
+    }
+
+    /**
+     * A select over {@code branches}, polled in random order.
+     *
+     * <p>Cancel safety: dropping the select drops every branch; see the class documentation.
+     */
+    @SafeVarargs
+    public static <R> Select<R> select(Branch<? extends R>... branches) {
+        return select(List.of(branches));
+    }
+
+    /** A select over a list of branches; see {@link #select(Branch[])}. */
+    public static <R> Select<R> select(List<? extends Branch<? extends R>> branches) {
+        if (branches.isEmpty()) {
+            throw new IllegalArgumentException("a select needs at least one branch");
+        }
+        return new Select<>(new ArrayList<>(branches));
+    }
+
+    /**
+     * A future of the first of {@code futures} to complete, with its index; the
+     * others are dropped. For a select over a list built at run time.
+     *
+     * <p>Cancel safety: dropping it drops every future.
+     */
+    public static <T> Future<Winner<T>> any(List<? extends Future<? extends T>> futures) {
+        List<Branch<Winner<T>>> branches = new ArrayList<>(futures.size());
+        for (int i = 0; i < futures.size(); i++) {
+            int index = i;
+            branches.add(on(futures.get(i), value -> new Winner<T>(index, value)));
+        }
+        return select(branches);
+    }
+
+    /** The value of the future that won {@link #any(List)}, and its index in the list. */
+    public record Winner<T>(int index, T value) {
+    }
+
+    /** Polls the branches in the order given, first to last, instead of from a random one. */
+    public Select<R> biased() {
+        checkNotStarted("biased()");
+        this.biased = true;
+        return this;
+    }
+
+    /** The value of the select when every branch is disabled (Rust's {@code else =>}). */
+    public Select<R> orElse(Callable<? extends R> otherwise) {
+        checkNotStarted("orElse(...)");
+        this.otherwise = Objects.requireNonNull(otherwise, "otherwise");
+        return this;
+    }
+
+    private void checkNotStarted(String what) {
+        if (running != null) {
+            throw new IllegalStateException(what + " after the select was first polled; configure it before awaiting");
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Poll<R> poll(Context cx) {
+        if (running == null) {
+            int n = branches.size();
+            Future<?>[] futures = new Future<?>[n];
+            SelectFuture.Handler<? extends R>[] handlers = new SelectFuture.Handler[n];
+            for (int i = 0; i < n; i++) {
+                Branch<? extends R> b = branches.get(i);
+                Handler<Object, ? extends R> h = b.handler;
+                futures[i] = b.enabled ? b.future : null;
+                handlers[i] = (index, value) -> h.handle(value);
+            }
+            running = new SelectFuture<>(futures, handlers, biased, otherwise);
+        }
+        return running.poll(cx);
+    }
+
+    /**
+     * Awaits the winning branch and returns the value its handler made.
+     *
+     * <p>Cancel safety: see the class documentation.
+     */
+    @Override
+    public R await() {
+        return Future.super.await();
+    }
+
+    @Override
+    public void drop() {
+        if (running != null) {
+            running.drop();
+        } else {
+            for (Branch<? extends R> b : branches) {
+                b.future.drop();
+            }
+        }
+    }
+}

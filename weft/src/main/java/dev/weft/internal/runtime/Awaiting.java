@@ -1,0 +1,26 @@
+package dev.weft.internal.runtime;
+
+import dev.weft.Future;
+
+/** Where {@link Future#await()} begins: refuses scheduler workers, then parks the thread. */
+public final class Awaiting {
+    private Awaiting() {
+    }
+
+    public static <T> T await(Future<T> f) {
+        if (Thread.currentThread() instanceof Worker w) {
+            throw awaitOnWorker(w);
+        }
+        return ThreadContext.current().await(f);
+    }
+
+    static IllegalStateException awaitOnWorker(Worker w) {
+        FutureTask<?> t = w.currentTask;
+        return new IllegalStateException("await() called on scheduler worker " + w.getName()
+                + (t == null ? "" : " inside a poll of " + t)
+                + ". Awaiting here would block the worker and stall every task queued on it."
+                + " Inside a future, compose instead: map, andThen, Join, Select, or return Poll.pending()"
+                + " after registering cx.waker(). To write direct-style code that awaits, run it as a thread task:"
+                + " Task.spawn(() -> ...), or wrap it in Async.async(() -> ...).");
+    }
+}

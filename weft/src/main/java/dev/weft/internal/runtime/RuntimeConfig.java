@@ -1,0 +1,47 @@
+package dev.weft.internal.runtime;
+
+import dev.weft.runtime.UnhandledExceptionPolicy;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/** A runtime's settings, fixed by its builder. */
+public record RuntimeConfig(
+        String name,
+        int workerThreads,
+        int maxBlockingThreads,
+        Duration blockingKeepAlive,
+        int blockingQueueCapacity,
+        String threadNamePrefix,
+        Supplier<String> threadNameFn,
+        Runnable onThreadStart,
+        Runnable onThreadStop,
+        UnhandledExceptionPolicy unhandledExceptionPolicy,
+        boolean ioEnabled,
+        boolean timeEnabled,
+        int eventInterval,
+        Duration shutdownTimeout,
+        AtomicInteger threadCounter) {
+
+    /** Which kind of platform thread a name is for. */
+    public enum ThreadRole { WORKER, BLOCKING }
+
+    String threadName(ThreadRole role) {
+        if (threadNameFn != null) {
+            return threadNameFn.get();
+        }
+        return threadNamePrefix + (role == ThreadRole.WORKER ? "-worker-" : "-blocking-") + threadCounter.incrementAndGet();
+    }
+
+    void runThreadStartHook() {
+        if (onThreadStart != null) {
+            onThreadStart.run();
+        }
+    }
+
+    void runThreadStopHook() {
+        if (onThreadStop != null) {
+            onThreadStop.run();
+        }
+    }
+}

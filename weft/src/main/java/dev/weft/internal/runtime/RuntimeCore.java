@@ -1,0 +1,302 @@
+package dev.weft.internal.runtime;
+
+import dev.weft.Future;
+import dev.weft.runtime.Handle;
+import dev.weft.runtime.ShutdownReport;
+import dev.weft.runtime.UnhandledExceptionPolicy;
+import dev.weft.task.JoinHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A runtime's machinery: its scheduler, blocking pool, task registry and
+ * configuration. The public {@code Runtime} and {@code Handle} are views of it.
+ */
+public final class RuntimeCore {
+    private static final System.Logger LOG = System.getLogger("dev.weft.runtime");
+    private static final ThreadFactory UNNAMED_VIRTUAL = Thread.ofVirtual().factory();
+
+    private static final int RUNNING = 0;
+    private static final int SHUTTING_DOWN = 1;
+    private static final int TERMINATED = 2;
+
+    final RuntimeConfig config;
+    final Scheduler scheduler;
+    final BlockingPool blocking;
+    final TaskRegistry registry;
+    private final AtomicInteger phase = new AtomicInteger(RUNNING);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile ShutdownReport report;
+    private Handle handle;
+
+    public RuntimeCore(RuntimeConfig config) {
+        this.config = config;
+        this.registry = new TaskRegistry(config.workerThreads());
+        this.scheduler = new Scheduler(this, config.workerThreads(), config.eventInterval());
+        this.blocking = new BlockingPool(this, config.maxBlockingThreads(),
+                config.blockingKeepAlive().toNanos(), config.blockingQueueCapacity());
+        scheduler.start();
+    }
+
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    /** Called once by {@code Runtime}, which owns the public handle. */
+    public void attachHandle(Handle handle) {
+        this.handle = handle;
+    }
+
+    public Handle handle() {
+        return handle;
+    }
+
+    // ---- finding the current runtime ---------------------------------------------
+
+    /** The runtime whose task or thread is running here, or {@code null}. */
+    public static RuntimeCore currentOrNull() {
+        Worker w = Worker.current();
+        return w != null ? w.scheduler.runtime : ThreadContext.current().runtime;
+    }
+
+    /** The runtime whose task or thread is running here; throws if there is none. */
+    public static RuntimeCore current(String operation) {
+        RuntimeCore rt = currentOrNull();
+        if (rt == null) {
+            throw new IllegalStateException(operation + " needs a Weft runtime, and thread '"
+                    + Thread.currentThread().getName() + "' is not running one of its tasks. Run this code"
+                    + " inside Runtime.main(() -> ...) or runtime.blockOn(...), or call it on a runtime or"
+                    + " handle directly: runtime.spawn(...), handle.spawn(...).");
+        }
+        return rt;
+    }
+
+    /** The task running on this thread (any kind), or {@code null}. */
+    public static TaskCore<?> currentTask() {
+        Worker w = Worker.current();
+        return w != null ? w.currentTask : ThreadContext.current().task;
+    }
+
+    /** Makes the calling (non-worker) thread belong to this runtime until {@link #exitThread}. */
+    public RuntimeCore enterThread() {
+        ThreadContext tc = ThreadContext.current();
+        RuntimeCore previous = tc.runtime;
+        tc.runtime = this;
+        return previous;
+    }
+
+    public static void exitThread(RuntimeCore previous) {
+        ThreadContext.current().runtime = previous;
+    }
+
+    // ---- spawning ----------------------------------------------------------------
+
+    public <T> JoinHandle<T> spawnFuture(Future<T> future, String name) {
+        Objects.requireNonNull(future, "future");
+        FutureTask<T> task = new FutureTask<>(this, name, future);
+        register(task, "spawn");
+        task.start();
+        return task;
+    }
+
+    public <T> JoinHandle<T> spawnThread(Callable<T> body, String name, Bindings inherited) {
+        Objects.requireNonNull(body, "body");
+        ThreadTask<T> task = new ThreadTask<>(this, name, body, inherited);
+        register(task, "spawn");
+        task.start();
+        return task;
+    }
+
+    public <T> JoinHandle<T> spawnBlocking(Callable<T> body, String name) {
+        Objects.requireNonNull(body, "body");
+        BlockingTask<T> task = new BlockingTask<>(this, name, body);
+        register(task, "spawnBlocking");
+        try {
+            blocking.submit(task);
+        } catch (RuntimeException refused) {
+            registry.remove(task);
+            throw refused;
+        }
+        return task;
+    }
+
+    private void register(TaskCore<?> task, String operation) {
+        if (!registry.add(task)) {
+            throw closedException(operation);
+        }
+    }
+
+    Thread newVirtualThread(Runnable r, String name) {
+        return name == null ? UNNAMED_VIRTUAL.newThread(r) : Thread.ofVirtual().name(name).unstarted(r);
+    }
+
+    IllegalStateException closedException(String operation) {
+        return new IllegalStateException(operation + " on runtime '" + config.name()
+                + "', which is shut down or shutting down; no task can start on it any more."
+                + " Build a new runtime, or spawn before closing it.");
+    }
+
+    public boolean isShutdown() {
+        return phase.get() != RUNNING;
+    }
+
+    // ---- failures ----------------------------------------------------------------
+
+    void onTaskFailed(TaskCore<?> task, Throwable cause) {
+        UnhandledExceptionPolicy policy = config.unhandledExceptionPolicy();
+        if (policy == UnhandledExceptionPolicy.IGNORE) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, task + " failed on runtime '" + config.name() + "'", cause);
+        if (policy == UnhandledExceptionPolicy.SHUTDOWN_RUNTIME) {
+            shutdownInBackground();
+        }
+    }
+
+    void logCallbackFailure(TaskCore<?> task, Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, "a completion callback of " + task + " threw", t);
+    }
+
+    void logDropFailure(TaskCore<?> task, Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, "dropping the future of " + task + " threw", t);
+    }
+
+    // ---- shutdown ----------------------------------------------------------------
+
+    /** Starts a shutdown on a thread of its own and returns at once. */
+    public void shutdownInBackground() {
+        if (phase.get() != RUNNING) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            ShutdownReport r = shutdown(config.shutdownTimeout());
+            if (!r.isClean()) {
+                LOG.log(System.Logger.Level.WARNING, "runtime '" + config.name() + "': " + r);
+            }
+        }, config.threadNamePrefix() + "-shutdown");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Cancels every task, waits for them until the deadline, stops the workers and
+     * the blocking pool. A second call waits for the first one's report.
+     */
+    public ShutdownReport shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        refuseFromOwnTask();
+        if (!phase.compareAndSet(RUNNING, SHUTTING_DOWN)) {
+            awaitTermination();
+            return report;
+        }
+        long start = System.nanoTime();
+        long deadline = start + Math.max(0, timeout.toNanos());
+        registry.markClosed();
+        for (TaskCore<?> t : registry.snapshot()) {
+            t.abort();
+        }
+        List<BlockingTask<?>> neverRun = blocking.shutdown();
+        registry.awaitEmpty(deadline);
+        List<String> alive = new ArrayList<>();
+        try {
+            scheduler.stop(deadline);
+            for (Worker w : scheduler.workers) {
+                if (w.isAlive()) {
+                    alive.add(w.getName());
+                }
+            }
+            for (Thread t : blocking.awaitThreads(deadline)) {
+                alive.add(t.getName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // keep the caller's interrupt; report what is left
+        }
+        List<ShutdownReport.TaskInfo> unfinished = new ArrayList<>();
+        for (TaskCore<?> t : registry.snapshot()) {
+            unfinished.add(info(t));
+        }
+        List<ShutdownReport.TaskInfo> cancelledUnrun = new ArrayList<>();
+        for (BlockingTask<?> t : neverRun) {
+            cancelledUnrun.add(info(t));
+        }
+        report = new ShutdownReport(Duration.ofNanos(System.nanoTime() - start), unfinished, cancelledUnrun, alive);
+        phase.set(TERMINATED);
+        terminated.countDown();
+        return report;
+    }
+
+    private static ShutdownReport.TaskInfo info(TaskCore<?> t) {
+        return new ShutdownReport.TaskInfo(t.id, t.name, t.kind());
+    }
+
+    private void refuseFromOwnTask() {
+        Worker w = Worker.current();
+        TaskCore<?> task = currentTask();
+        boolean own = (w != null && w.scheduler.runtime == this) || (task != null && task.runtime == this);
+        if (own) {
+            throw new IllegalStateException("shutting down runtime '" + config.name() + "' from inside "
+                    + (task != null ? task : "its worker " + w.getName())
+                    + " would wait for that task itself. Close the runtime from the thread that built it,"
+                    + " or call runtime.shutdownBackground() / handle.shutdownBackground().");
+        }
+    }
+
+    private void awaitTermination() {
+        boolean interrupted = false;
+        while (terminated.getCount() > 0) {
+            try {
+                terminated.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the shutdown has completed. */
+    public boolean isTerminated() {
+        return phase.get() == TERMINATED;
+    }
+
+    // ---- metrics -----------------------------------------------------------------
+
+    public int liveTasks() {
+        return registry.size();
+    }
+
+    public int workerCount() {
+        return scheduler.workers.length;
+    }
+
+    public int blockingThreads() {
+        return blocking.threadCount();
+    }
+
+    public int idleBlockingThreads() {
+        return blocking.idleThreads();
+    }
+
+    public int blockingQueueDepth() {
+        return blocking.queued();
+    }
+
+    public int globalQueueDepth() {
+        return scheduler.queuedGlobal();
+    }
+
+    public int workerQueueDepth(int worker) {
+        return scheduler.workers[worker].local.size();
+    }
+
+    public int parkedWorkers() {
+        return scheduler.idle.parkedWorkers();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.weft.internal.runtime;
+
+/**
+ * Weft's work-stealing scheduler for future tasks: a fixed set of platform worker
+ * threads, each with a local run queue and a LIFO slot, a global queue, stealing,
+ * and parked idle workers woken one at a time. See docs/adr/0001-scheduler.md.
+ */
+final class Scheduler {
+    final RuntimeCore runtime;
+    final Worker[] workers;
+    final InjectQueue inject = new InjectQueue();
+    final Idle idle;
+    final int eventInterval;
+    private volatile boolean stopped;
+
+    Scheduler(RuntimeCore runtime, int workerCount, int eventInterval) {
+        this.runtime = runtime;
+        this.eventInterval = eventInterval;
+        this.idle = new Idle(workerCount);
+        this.workers = new Worker[workerCount];
+        for (int i = 0; i < workerCount; i++) {
+            workers[i] = new Worker(this, i, runtime.config.threadName(RuntimeConfig.ThreadRole.WORKER));
+        }
+    }
+
+    void start() {
+        for (Worker w : workers) {
+            w.start();
+        }
+    }
+
+    /**
+     * Queues a task that was woken (or spawned) for its first or next poll. On one
+     * of this scheduler's workers it goes to the LIFO slot; from anywhere else, to
+     * the global queue.
+     */
+    void schedule(FutureTask<?> task) {
+        Worker w = Worker.current();
+        if (w != null && w.scheduler == this) {
+            w.scheduleLocal(task);
+        } else {
+            scheduleRemote(task);
+        }
+    }
+
+    /** Queues a task that woke itself during its own poll: it goes behind the others. */
+    void scheduleYield(FutureTask<?> task) {
+        Worker w = Worker.current();
+        if (w != null && w.scheduler == this) {
+            w.scheduleYield(task);
+        } else {
+            scheduleRemote(task);
+        }
+    }
+
+    private void scheduleRemote(FutureTask<?> task) {
+        if (inject.push(task)) {
+            idle.notifyOne();
+        } else {
+            // The workers are gone: nothing will ever poll it again.
+            task.cancelOnStoppedScheduler();
+        }
+    }
+
+    boolean hasWork() {
+        if (!inject.isEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (w.hasQueuedWork()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops the workers after the tasks they are polling; joins them until the
+     * deadline. Tasks still queued are cancelled here (their futures dropped).
+     * Answers the workers still alive at the deadline.
+     */
+    int stop(long deadlineNanos) throws InterruptedException {
+        stopped = true;
+        idle.notifyAll(workers);
+        int alive = 0;
+        for (Worker w : workers) {
+            if (w == Thread.currentThread()) {
+                continue;
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                w.join(Math.max(1, left / 1_000_000));
+            }
+            if (w.isAlive()) {
+                alive++;
+            }
+        }
+        for (FutureTask<?> t = inject.close(); t != null; ) {
+            FutureTask<?> next = t.queueNext;
+            t.queueNext = null;
+            t.cancelOnStoppedScheduler();
+            t = next;
+        }
+        if (alive == 0) {
+            for (Worker w : workers) {
+                for (FutureTask<?> t = w.lifo; t != null; t = null) {
+                    w.lifo = null;
+                    t.cancelOnStoppedScheduler();
+                }
+                for (FutureTask<?> t = w.local.pop(); t != null; t = w.local.pop()) {
+                    t.cancelOnStoppedScheduler();
+                }
+            }
+        }
+        return alive;
+    }
+
+    int queuedGlobal() {
+        return inject.size();
+    }
+}

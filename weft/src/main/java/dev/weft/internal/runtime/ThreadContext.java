@@ -1,0 +1,172 @@
+package dev.weft.internal.runtime;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Waker;
+import dev.weft.internal.ContextAccess;
+import dev.weft.task.CancelledException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What Weft knows about a thread that is not a scheduler worker: the runtime and
+ * task it serves, if any, and how it awaits (its waker unparks it).
+ */
+public final class ThreadContext implements Waker {
+    /*
+     * Implementation notes.
+     *
+     * notified: 0 or 1. wake() sets it and unparks the thread; the awaiting loop
+     * parks until it is set, then clears it and polls again. A wake that lands
+     * before the park is kept by the flag, so none is lost; extra wakes fold into
+     * one. cancelled is set by abort() before it wakes, so the woken loop sees it.
+     *
+     * Tested by AwaitTest (ready first poll, wake before park, wake from another
+     * thread, cancellation while parked).
+     */
+    private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
+    private static final VarHandle NOTIFIED;
+
+    static {
+        try {
+            NOTIFIED = MethodHandles.lookup().findVarHandle(ThreadContext.class, "notified", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Thread thread;
+    private volatile int notified;
+    /** Set once by abort, before it wakes the thread. */
+    private volatile boolean cancelled;
+    private final Context cx;
+    /** Awaits in progress on this thread (an await inside a poll nests). */
+    private int depth;
+
+    /** The runtime this thread serves, or {@code null}. */
+    RuntimeCore runtime;
+    /** The task this thread runs (a thread task or a blocking task), or {@code null}. */
+    TaskCore<?> task;
+    /** Task-local bindings in force. */
+    Bindings bindings;
+
+    private ThreadContext() {
+        this.thread = Thread.currentThread();
+        this.cx = Context.of(this);
+    }
+
+    /** The context of a thread task, made before its virtual thread starts. */
+    ThreadContext(Thread thread, RuntimeCore runtime, TaskCore<?> task, Bindings bindings) {
+        this.thread = thread;
+        this.runtime = runtime;
+        this.task = task;
+        this.bindings = bindings;
+        this.cx = ContextAccess.get().budgeted(this);
+    }
+
+    /** The context of the calling thread, made on first use. */
+    public static ThreadContext current() {
+        return CURRENT.get();
+    }
+
+    /** Installs a thread task's context on its own thread. */
+    static void install(ThreadContext tc) {
+        CURRENT.set(tc);
+    }
+
+    @Override
+    public void wake() {
+        if ((int) NOTIFIED.getAndSet(this, 1) == 0) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    void cancel() {
+        cancelled = true;
+        wake();
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Runs {@code f} to completion on this thread; see {@link Future#await()}. */
+    <T> T await(Future<T> f) {
+        if (cancelled) {
+            throw cancel(f);
+        }
+        depth++;
+        try {
+            for (;;) {
+                Poll<T> p = f.poll(cx);
+                if (p.isReady()) {
+                    spendOne();
+                    return p.value();
+                }
+                if (notified != 0 || ContextAccess.get().exhausted(cx)) {
+                    // Woken during its own poll (it yielded) or out of budget: let the other
+                    // virtual threads on this carrier run before polling again, as a future
+                    // task goes to the back of its run queue.
+                    yieldCarrier();
+                }
+                parkUntilWoken();
+                if (cancelled) {
+                    throw cancel(f);
+                }
+            }
+        } finally {
+            if (--depth > 0) {
+                // An await nested in an outer poll may have taken a wake-up meant for
+                // the outer future; keep one so that the outer await polls again.
+                notified = 1;
+            }
+        }
+    }
+
+    private void spendOne() {
+        if (cx.hasBudget()) {
+            ContextAccess access = ContextAccess.get();
+            access.consume(cx);
+            if (access.exhausted(cx)) {
+                yieldCarrier();
+            }
+        }
+    }
+
+    /** Lets the other virtual threads on this carrier run; the budget starts afresh. */
+    private void yieldCarrier() {
+        if (cx.hasBudget()) {
+            ContextAccess.get().refill(cx);
+        }
+        Thread.yield();
+    }
+
+    private void parkUntilWoken() {
+        while ((int) NOTIFIED.getAndSet(this, 0) == 0) {
+            LockSupport.park(this);
+        }
+        if (cx.hasBudget()) {
+            ContextAccess.get().refill(cx); // parking gave the carrier away already
+        }
+    }
+
+    /** Drops the awaited future of a cancelled task; a failing drop is kept as suppressed. */
+    private CancelledException cancel(Future<?> f) {
+        CancelledException e = cancelledException();
+        try {
+            f.drop();
+        } catch (Throwable t) {
+            e.addSuppressed(t);
+        }
+        return e;
+    }
+
+    CancelledException cancelledException() {
+        TaskCore<?> t = task;
+        String who = t == null ? "this task" : "task " + t.id + (t.name == null ? "" : " '" + t.name + "'");
+        return new CancelledException(who + " was cancelled (aborted, or its runtime shut down); "
+                + "every await in it now throws, so let the exception travel up");
+    }
+}

@@ -1,0 +1,177 @@
+package dev.weft.internal.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A scheduler worker: a platform thread that polls future tasks from its own run
+ * queue, its LIFO slot, the global queue, and what it steals from the others.
+ */
+public final class Worker extends Thread {
+    /** Tasks run from the LIFO slot in a row before the slot's task is queued instead (Tokio: 3). */
+    private static final int MAX_LIFO_POLLS = 3;
+
+    final Scheduler scheduler;
+    final int index;
+    final LocalQueue local = new LocalQueue();
+    /** The task woken last by a task on this worker; runs next. Owner-only. */
+    FutureTask<?> lifo;
+    /** Whether this worker is counted as searching in {@link Idle}. Owner-only. */
+    private boolean searching;
+    /** Set (under the idle lock) by whoever takes this worker off the parked stack; cleared by the worker. */
+    volatile boolean notified;
+    /** Guarded by the idle lock. */
+    boolean inParkedStack;
+    private int tick;
+    private int seed;
+
+    /** The task being polled, for task ids, task-locals and dumps. Owner-only. */
+    FutureTask<?> currentTask;
+    /** Task-local bindings of the poll in progress. Owner-only. */
+    Bindings bindings;
+
+    Worker(Scheduler scheduler, int index, String name) {
+        super(name);
+        this.scheduler = scheduler;
+        this.index = index;
+        this.seed = 0x9E3779B9 * (index + 1);
+        setDaemon(true);
+    }
+
+    /** The worker running on this thread, or {@code null}. */
+    static Worker current() {
+        return Thread.currentThread() instanceof Worker w ? w : null;
+    }
+
+    /** The runtime this worker belongs to. */
+    public RuntimeCore runtime() {
+        return scheduler.runtime;
+    }
+
+    @Override
+    public void run() {
+        RuntimeCore rt = scheduler.runtime;
+        rt.config.runThreadStartHook();
+        try {
+            while (!scheduler.isStopped()) {
+                FutureTask<?> task = next();
+                if (task == null) {
+                    task = steal();
+                }
+                if (task != null) {
+                    runTask(task);
+                } else {
+                    parkIdle();
+                }
+            }
+        } finally {
+            rt.config.runThreadStopHook();
+        }
+    }
+
+    private FutureTask<?> next() {
+        if (++tick % scheduler.eventInterval == 0) {
+            // Now and then the global queue first, so that a worker busy with its own
+            // queue does not starve tasks woken from outside.
+            FutureTask<?> t = scheduler.inject.pop();
+            if (t != null) {
+                return t;
+            }
+        }
+        FutureTask<?> t = local.pop();
+        return t != null ? t : scheduler.inject.pop();
+    }
+
+    private FutureTask<?> steal() {
+        if (!searching) {
+            if (!scheduler.idle.tryStartSearching()) {
+                return null;
+            }
+            searching = true;
+        }
+        Worker[] all = scheduler.workers;
+        int n = all.length;
+        int start = nextRandom(n);
+        for (int i = 0; i < n; i++) {
+            Worker victim = all[(start + i) % n];
+            if (victim != this) {
+                FutureTask<?> t = victim.local.stealInto(local);
+                if (t != null) {
+                    return t;
+                }
+            }
+        }
+        return scheduler.inject.pop();
+    }
+
+    private void runTask(FutureTask<?> task) {
+        if (searching) {
+            searching = false;
+            if (scheduler.idle.stopSearching()) {
+                // The last searcher found work: there may be more, let one more look.
+                scheduler.idle.notifyOne();
+            }
+        }
+        task.run(this);
+        for (int i = 0; i < MAX_LIFO_POLLS; i++) {
+            FutureTask<?> next = lifo;
+            if (next == null) {
+                return;
+            }
+            lifo = null;
+            next.run(this);
+        }
+        FutureTask<?> next = lifo;
+        if (next != null) {
+            // Two tasks waking each other would hold this worker forever; queue it.
+            lifo = null;
+            local.push(next, scheduler.inject);
+            scheduler.idle.notifyOne();
+        }
+    }
+
+    private void parkIdle() {
+        boolean wasSearching = searching;
+        searching = false;
+        scheduler.idle.park(this, wasSearching);
+        if (scheduler.hasWork() || scheduler.isStopped()) {
+            scheduler.idle.unparkSelf(this);
+            searching = true;
+            return;
+        }
+        while (!notified && !scheduler.isStopped()) {
+            LockSupport.park(this);
+        }
+        notified = false;
+        searching = true; // whoever woke this worker counted it as searching
+    }
+
+    /** Called by this worker: where a task it wakes or spawns goes. */
+    void scheduleLocal(FutureTask<?> task) {
+        FutureTask<?> prev = lifo;
+        lifo = task;
+        if (prev != null) {
+            local.push(prev, scheduler.inject);
+            scheduler.idle.notifyOne();
+        }
+    }
+
+    /** Called by this worker: a task that yielded goes to the back of the queue. */
+    void scheduleYield(FutureTask<?> task) {
+        local.push(task, scheduler.inject);
+        scheduler.idle.notifyOne();
+    }
+
+    private int nextRandom(int bound) {
+        int x = seed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        seed = x;
+        return (x & Integer.MAX_VALUE) % bound;
+    }
+
+    /** Whether this worker's own queues hold work (for the parking re-check). */
+    boolean hasQueuedWork() {
+        return !local.isEmpty();
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * Weft: lazy poll-based futures, a work-stealing runtime, and tasks.
+ *
+ * <p>Only the API packages are exported; {@code dev.weft.internal.*} holds the
+ * machinery and may change in any release.
+ */
+module dev.weft {
+    exports dev.weft;
+    exports dev.weft.runtime;
+    exports dev.weft.task;
+}
