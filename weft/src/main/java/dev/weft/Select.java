@@ -109,6 +109,20 @@ public final class Select<R> implements Future<R> {
         return select(List.of(branches));
     }
 
+    /**
+     * A select over {@code branches} that polls them in the order given: Tokio's
+     * {@code biased;}. The same as {@code select(...).biased()}, but reads in one call
+     * and lets the compiler infer the value's type from the branches.
+     *
+     * <p>Cancel safety: dropping the select drops every branch; see the class documentation.
+     */
+    @SafeVarargs
+    public static <R> Select<R> selectBiased(Branch<? extends R>... branches) {
+        Select<R> s = select(List.of(branches));
+        s.biased = true;
+        return s;
+    }
+
     /** A select over a list of branches; see {@link #select(Branch[])}. */
     public static <R> Select<R> select(List<? extends Branch<? extends R>> branches) {
         if (branches.isEmpty()) {

@@ -78,16 +78,12 @@ public final class Runtime implements AutoCloseable {
 
     /**
      * Builds the default runtime, runs {@code body} as a thread task on it, waits for
-     * it and shuts the runtime down: Tokio's {@code #[tokio::main]}.
-     *
-     * @throws Exception whatever {@code body} threw, as it threw it
+     * it and shuts the runtime down: Tokio's {@code #[tokio::main]}. Whatever the
+     * body throws is rethrown as it was thrown, checked exceptions included. For other
+     * settings, use {@link Builder#main(CheckedRunnable)}.
      */
     public static void main(CheckedRunnable body) {
-        Objects.requireNonNull(body, "body");
-        main(() -> {
-            body.run();
-            return null;
-        });
+        builder().enableAll().main(body);
     }
 
     /**
@@ -95,10 +91,7 @@ public final class Runtime implements AutoCloseable {
      * returns the body's value.
      */
     public static <T> T main(Callable<T> body) {
-        Objects.requireNonNull(body, "body");
-        try (Runtime rt = builder().enableAll().build()) {
-            return rt.blockOn(body);
-        }
+        return builder().enableAll().main(body);
     }
 
     /** The runtime's handle, for spawning onto it from anywhere. */
@@ -142,11 +135,11 @@ public final class Runtime implements AutoCloseable {
     }
 
     static <T> T blockOn(RuntimeCore core, Future<T> future) {
-        return awaitRoot(core.spawnFuture(future, null));
+        return awaitRoot(core.spawnRoot(future));
     }
 
     static <T> T blockOn(RuntimeCore core, Callable<T> body) {
-        return awaitRoot(core.spawnThread(body, null, null));
+        return awaitRoot(core.spawnRoot(body));
     }
 
     private static <T> T awaitRoot(JoinHandle<T> root) {
@@ -405,6 +398,26 @@ public final class Runtime implements AutoCloseable {
             }
             this.shutdownTimeout = timeout;
             return this;
+        }
+
+        /**
+         * Builds the runtime, runs {@code body} on it as {@link Runtime#blockOn(Callable)}
+         * does, shuts it down and returns the body's value: {@link Runtime#main(Callable)}
+         * with this builder's settings (Tokio's {@code #[tokio::main(flavor = ...)]}).
+         */
+        public <T> T main(Callable<T> body) {
+            Objects.requireNonNull(body, "body");
+            try (Runtime rt = build()) {
+                return rt.blockOn(body);
+            }
+        }
+
+        /** As {@link #main(Callable)}, for a body with no value. */
+        public void main(CheckedRunnable body) {
+            Objects.requireNonNull(body, "body");
+            try (Runtime rt = build()) {
+                rt.blockOn(body);
+            }
         }
 
         /** Builds the runtime and starts its workers. */

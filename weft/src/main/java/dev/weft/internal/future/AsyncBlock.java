@@ -20,6 +20,7 @@ public final class AsyncBlock<T> implements Future<T> {
     private Callable<T> body;
     private JoinHandle<T> child;
     private boolean done;
+    private boolean dropped;
 
     public AsyncBlock(Callable<T> body) {
         this.body = body;
@@ -42,9 +43,14 @@ public final class AsyncBlock<T> implements Future<T> {
 
     @Override
     public Poll<T> poll(Context cx) {
+        if (dropped) {
+            throw new IllegalStateException("this async block was dropped (a select branch that lost, a join that"
+                    + " failed); a dropped future must not be polled again. Make a new async block instead.");
+        }
         if (child == null) {
             if (body == null) {
-                throw new IllegalStateException("this async block already ran to completion; an async block runs once");
+                throw new IllegalStateException("this async block already ran inline (it was awaited);"
+                        + " an async block runs once");
             }
             RuntimeCore rt = RuntimeCore.current("polling an async block (it runs as a child task)");
             child = rt.spawnThread(body, null, Bindings.current());
@@ -67,6 +73,7 @@ public final class AsyncBlock<T> implements Future<T> {
 
     @Override
     public void drop() {
+        dropped = true;
         body = null;
         if (child != null && !done) {
             child.abort();

@@ -98,16 +98,36 @@ public final class RuntimeCore {
     // ---- spawning ----------------------------------------------------------------
 
     public <T> JoinHandle<T> spawnFuture(Future<T> future, String name) {
+        return startFuture(future, name, false);
+    }
+
+    public <T> JoinHandle<T> spawnThread(Callable<T> body, String name, Bindings inherited) {
+        return startThread(body, name, inherited, false);
+    }
+
+    /** The root task of a blockOn: its failure is rethrown to the caller, so the policy does not report it. */
+    public <T> JoinHandle<T> spawnRoot(Future<T> future) {
+        return startFuture(future, null, true);
+    }
+
+    /** The root task of a blockOn, as a thread task. */
+    public <T> JoinHandle<T> spawnRoot(Callable<T> body) {
+        return startThread(body, null, null, true);
+    }
+
+    private <T> JoinHandle<T> startFuture(Future<T> future, String name, boolean rethrown) {
         Objects.requireNonNull(future, "future");
         FutureTask<T> task = new FutureTask<>(this, name, future);
+        task.failureIsRethrown = rethrown;
         register(task, "spawn");
         task.start();
         return task;
     }
 
-    public <T> JoinHandle<T> spawnThread(Callable<T> body, String name, Bindings inherited) {
+    private <T> JoinHandle<T> startThread(Callable<T> body, String name, Bindings inherited, boolean rethrown) {
         Objects.requireNonNull(body, "body");
         ThreadTask<T> task = new ThreadTask<>(this, name, body, inherited);
+        task.failureIsRethrown = rethrown;
         register(task, "spawn");
         task.start();
         return task;
@@ -198,10 +218,12 @@ public final class RuntimeCore {
         long start = System.nanoTime();
         long deadline = start + Math.max(0, timeout.toNanos());
         registry.markClosed();
+        // The pool first, so that queued jobs are reported as never run rather than
+        // merely aborted.
+        List<BlockingTask<?>> neverRun = blocking.shutdown();
         for (TaskCore<?> t : registry.snapshot()) {
             t.abort();
         }
-        List<BlockingTask<?>> neverRun = blocking.shutdown();
         registry.awaitEmpty(deadline);
         List<String> alive = new ArrayList<>();
         try {

@@ -61,6 +61,12 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
     private volatile Waker joinWaker;
     private volatile Callback callbacks;
 
+    /**
+     * Set before the task starts when whoever spawned it rethrows its failure (the body
+     * of blockOn): the unhandled-exception policy then stays silent about it.
+     */
+    boolean failureIsRethrown;
+
     /** Registry links; guarded by the registry shard's lock. */
     TaskCore<?> registryPrev;
     TaskCore<?> registryNext;
@@ -173,8 +179,13 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
     }
 
     final void finishFailed(Throwable cause) {
-        if (finish(new Failure(cause))) {
-            runtime.onTaskFailed(this, cause);
+        if (OUTCOME.compareAndSet(this, null, new Failure(cause))) {
+            // Reported before anyone can see the task finished, so that a program ending
+            // right after (close(), exit) cannot lose the report.
+            if (!failureIsRethrown) {
+                runtime.onTaskFailed(this, cause);
+            }
+            published();
         }
     }
 
@@ -182,10 +193,14 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
         finish(CANCELLED);
     }
 
-    private boolean finish(Object o) {
-        if (!OUTCOME.compareAndSet(this, null, o)) {
-            return false;
+    private void finish(Object o) {
+        if (OUTCOME.compareAndSet(this, null, o)) {
+            published();
         }
+    }
+
+    /** The outcome is set: leave the registry, wake the awaiter, run the callbacks. */
+    private void published() {
         runtime.registry.remove(this);
         Waker w = joinWaker;
         if (w != null) {
@@ -195,7 +210,6 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
         for (; c != null; c = c.next) {
             runCallback(c.action);
         }
-        return true;
     }
 
     /** Runs {@code action} once the task has finished: at once if it has. */

@@ -28,6 +28,7 @@ public final class ThreadContext implements Waker {
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
+    private static final long FAIR_YIELD_NANOS = 1_000_000;
 
     static {
         try {
@@ -44,6 +45,10 @@ public final class ThreadContext implements Waker {
     private final Context cx;
     /** Awaits in progress on this thread (an await inside a poll nests). */
     private int depth;
+    /** A task's thread was interrupted while parked; its status is given back when the await ends. */
+    private boolean interruptedMeanwhile;
+    /** When this thread last yielded with a timed park; see {@link #yieldCarrier()}. */
+    private long lastFairYield = System.nanoTime();
 
     /** The runtime this thread serves, or {@code null}. */
     RuntimeCore runtime;
@@ -111,12 +116,18 @@ public final class ThreadContext implements Waker {
                     // task goes to the back of its run queue.
                     yieldCarrier();
                 }
-                parkUntilWoken();
+                if (parkUntilWoken()) {
+                    throw interrupted(f);
+                }
                 if (cancelled) {
                     throw cancel(f);
                 }
             }
         } finally {
+            if (interruptedMeanwhile && task != null) {
+                interruptedMeanwhile = false;
+                Thread.currentThread().interrupt();
+            }
             if (--depth > 0) {
                 // An await nested in an outer poll may have taken a wake-up meant for
                 // the outer future; keep one so that the outer await polls again.
@@ -135,21 +146,66 @@ public final class ThreadContext implements Waker {
         }
     }
 
-    /** Lets the other virtual threads on this carrier run; the budget starts afresh. */
+    /**
+     * Lets the other virtual threads on this carrier run; the budget starts afresh.
+     *
+     * <p>{@code Thread.yield()} alone is not fair on the JDK's virtual-thread scheduler:
+     * the yielding thread goes back to its carrier's own queue, which the carrier
+     * serves before the queue of threads woken from platform threads (by a scheduler
+     * worker, a timer, a pool thread). With one carrier, a thread task that keeps
+     * yielding would starve all of those. So at most every {@link #FAIR_YIELD_NANOS}
+     * the yield is a timed park instead, whose wake-up is queued behind theirs: a
+     * spinning task lets every waiting one run at least once a millisecond. A timed
+     * park costs tens of microseconds, hence not on every yield.
+     */
     private void yieldCarrier() {
         if (cx.hasBudget()) {
             ContextAccess.get().refill(cx);
         }
-        Thread.yield();
+        long now = System.nanoTime();
+        if (thread.isVirtual() && now - lastFairYield >= FAIR_YIELD_NANOS) {
+            lastFairYield = now;
+            if (notified != 0) {
+                LockSupport.parkNanos(this, 1); // takes the permit our own wake() left
+            }
+            LockSupport.parkNanos(this, 1);
+        } else {
+            Thread.yield();
+        }
     }
 
-    private void parkUntilWoken() {
+    /**
+     * Parks until woken. Interrupts are not Weft's cancellation: a task's thread keeps
+     * waiting and gets its interrupt status back when the await ends; a thread outside
+     * every task (a test's, a caller of blockOn) answers {@code true}: give up.
+     */
+    private boolean parkUntilWoken() {
         while ((int) NOTIFIED.getAndSet(this, 0) == 0) {
             LockSupport.park(this);
+            if (Thread.interrupted()) {
+                if (task == null) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+                interruptedMeanwhile = true;
+            }
         }
         if (cx.hasBudget()) {
             ContextAccess.get().refill(cx); // parking gave the carrier away already
         }
+        return false;
+    }
+
+    /** A thread outside every task was interrupted while awaiting: drop the future and give up. */
+    private CancelledException interrupted(Future<?> f) {
+        CancelledException e = new CancelledException("thread '" + thread.getName()
+                + "' was interrupted while awaiting; the future was dropped (the interrupt status is kept)");
+        try {
+            f.drop();
+        } catch (Throwable t) {
+            e.addSuppressed(t);
+        }
+        return e;
     }
 
     /** Drops the awaited future of a cancelled task; a failing drop is kept as suppressed. */

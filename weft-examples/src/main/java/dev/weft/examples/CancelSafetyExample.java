@@ -1,0 +1,131 @@
+package dev.weft.examples;
+
+import static dev.weft.Select.on;
+
+import dev.weft.Future;
+import dev.weft.Loop;
+import dev.weft.Select;
+import dev.weft.runtime.Runtime;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Task;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Pitfall: cancellation safety in select.
+ *
+ * <pre>{@code
+ * // Wrong: a new crunch() each time round; when the tick wins, the crunch and
+ * // its partial progress are dropped, and the next iteration starts over.
+ * loop {
+ *     select! {
+ *         sum = crunch(items) => break sum,
+ *         _ = heartbeat.tick() => println!("still working"),
+ *     }
+ * }
+ *
+ * // Right: start the work once, outside the loop, and select on it each time round.
+ * let mut work = tokio::spawn(crunch(items));      // (or tokio::pin!(crunch(items)))
+ * loop {
+ *     select! {
+ *         sum = &mut work => break sum?,
+ *         _ = heartbeat.tick() => println!("still working"),
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A select drops its losing branches. A {@link JoinHandle} is cancel safe:
+ * dropping the wait loses nothing, the task runs on, and the next select on the same
+ * handle picks it up. So the Weft form of {@code &mut work} is a spawned task whose
+ * handle lives outside the loop.
+ *
+ * <p>The crunch is a future written without a thread ({@link Loop#loop}): its
+ * progress lives in the future object, and is lost with it. The heartbeat here is
+ * "due" a fixed number of times; with the time module it becomes an interval's tick.
+ * Both selects are {@linkplain Select#biased() biased} (work first) so that the
+ * counts are the same on every run. ({@code Select.<Optional<Long>>select} spells the
+ * type out because the chained {@code .biased()} leaves javac no target type to infer it from.)
+ */
+public final class CancelSafetyExample {
+    private CancelSafetyExample() {
+    }
+
+    private record Progress(int next, long sum) {
+    }
+
+    /** Sums the items {@code 0..n-1}, one per step, yielding between steps; counts each item it processes. */
+    static Future<Long> crunch(int n, AtomicInteger processed) {
+        return Loop.loop(new Progress(0, 0L), p -> {
+            if (p.next() == n) {
+                return Future.ready(Loop.done(p.sum()));
+            }
+            processed.incrementAndGet();                 // the work of item p.next()
+            long sum = p.sum() + p.next();
+            return Task.yieldNow().map(__ -> Loop.next(new Progress(p.next() + 1, sum)));
+        });
+    }
+
+    /** A heartbeat that is due {@code times} times, at once, and then never again. */
+    static Supplier<Future<Void>> dueTimes(int times) {
+        AtomicInteger left = new AtomicInteger(times);
+        return () -> left.getAndDecrement() > 0 ? Future.ready(null) : Future.never();
+    }
+
+    /** What one loop produced: the sum, the heartbeats it saw, and the items processed to get there. */
+    record Run(long sum, int beats, int itemsProcessed) {
+    }
+
+    /** Wrong: the crunch is made inside the loop, so every heartbeat throws its progress away. */
+    static Run restartingEachTime(int n, Supplier<Future<Void>> heartbeat) {
+        AtomicInteger processed = new AtomicInteger();
+        int beats = 0;
+        for (;;) {
+            Optional<Long> done = Select.<Optional<Long>>select(
+                    on(crunch(n, processed), Optional::of),
+                    on(heartbeat.get(), __ -> Optional.empty()))
+                .biased()
+                .await();
+            if (done.isPresent()) {
+                return new Run(done.get(), beats, processed.get());
+            }
+            beats++;                                       // "still working"
+        }
+    }
+
+    /** Right: the crunch is spawned once; the loop selects on its cancel-safe handle. */
+    static Run resumingTheSameTask(int n, Supplier<Future<Void>> heartbeat) {
+        AtomicInteger processed = new AtomicInteger();
+        JoinHandle<Long> work = Task.spawn(crunch(n, processed));
+        int beats = 0;
+        for (;;) {
+            Optional<Long> done = Select.<Optional<Long>>select(
+                    on(work, Optional::of),
+                    on(heartbeat.get(), __ -> Optional.empty()))
+                .biased()
+                .await();
+            if (done.isPresent()) {
+                return new Run(done.get(), beats, processed.get());
+            }
+            beats++;
+        }
+    }
+
+    /** The example's observable result. */
+    record Outcome(int items, int heartbeats, Run wrong, Run right) {
+    }
+
+    public static Outcome run(int items, int heartbeats) {
+        return Runtime.main(() -> new Outcome(items, heartbeats,
+                restartingEachTime(items, dueTimes(heartbeats)),
+                resumingTheSameTask(items, dueTimes(heartbeats))));
+    }
+
+    public static void main(String[] args) {
+        Outcome o = run(1_000, 3);
+        System.out.println("future made in loop: sum " + o.wrong().sum() + ", " + o.wrong().beats() + " heartbeats, "
+                + o.wrong().itemsProcessed() + " items processed for " + o.items() + " (progress dropped each beat)");
+        System.out.println("handle outside loop: sum " + o.right().sum() + ", " + o.right().beats() + " heartbeats, "
+                + o.right().itemsProcessed() + " items processed for " + o.items());
+    }
+}

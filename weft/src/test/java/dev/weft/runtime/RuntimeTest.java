@@ -1,0 +1,344 @@
+package dev.weft.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.task.CancelledException;
+import dev.weft.task.JoinError;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Task;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class RuntimeTest {
+
+    @Test
+    void blockOnAFutureRunsItAsAFutureTask() {
+        try (Runtime rt = Runtime.builder().build()) {
+            assertEquals("hi", rt.blockOn(Future.ready("h").map(s -> s + "i")));
+        }
+    }
+
+    @Test
+    void blockOnACallableRunsItAsAThreadTaskInTheRuntime() {
+        try (Runtime rt = Runtime.builder().name("blocky").build()) {
+            assertEquals("blocky", rt.blockOn(() -> Handle.current().name()));
+            assertTrue(rt.blockOn(() -> Thread.currentThread().isVirtual()));
+        }
+    }
+
+    @Test
+    void blockOnRethrowsTheBodysExceptionAsItWasThrown() {
+        try (Runtime rt = Runtime.builder().unhandledException(UnhandledExceptionPolicy.IGNORE).build()) {
+            IOException e = assertThrows(IOException.class, () -> rt.blockOn(() -> {
+                throw new IOException("as is");
+            }));
+            assertEquals("as is", e.getMessage());
+        }
+    }
+
+    @Test
+    void mainRunsTheBodyOnAFreshRuntimeAndShutsItDown() {
+        AtomicInteger workersAtStart = new AtomicInteger();
+        Handle[] seen = new Handle[1];
+        int v = Runtime.main(() -> {
+            seen[0] = Handle.current();
+            workersAtStart.set(seen[0].metrics().workers());
+            return 40 + Task.spawn(() -> 2).await();
+        });
+        assertEquals(42, v);
+        assertTrue(workersAtStart.get() >= 1);
+        assertTrue(seen[0].isShutdown());
+        assertTrue(seen[0].isIoEnabled() && seen[0].isTimeEnabled(), "main enables every driver");
+    }
+
+    @Test
+    void mainWithARunnableBody() {
+        AtomicBoolean ran = new AtomicBoolean();
+        Runtime.main(() -> {
+            ran.set(Task.spawn(() -> true).await());
+        });
+        assertTrue(ran.get());
+    }
+
+    @Test
+    void handleCurrentFindsTheRuntimeFromEveryKindOfTask() {
+        try (Runtime rt = Runtime.builder().build()) {
+            Handle h = rt.handle();
+            assertEquals(h, rt.blockOn(Handle::current));
+            assertEquals(h, rt.spawnBlocking(Handle::current).await());
+            assertEquals(h, rt.spawn(Future.pollFn(cx -> Poll.ready(Handle.current()))).await());
+        }
+    }
+
+    @Test
+    void handleCurrentOutsideARuntimeSaysHowToFixIt() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, Handle::current);
+        assertTrue(e.getMessage().contains("Runtime.main") && e.getMessage().contains("blockOn"), e.getMessage());
+        assertTrue(Handle.tryCurrent().isEmpty());
+    }
+
+    @Test
+    void spawnOnAClosedRuntimeSaysItIsShutDown() {
+        Runtime rt = Runtime.builder().name("gone").build();
+        rt.close();
+        assertTrue(rt.isShutdown());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.spawn(() -> 1));
+        assertTrue(e.getMessage().contains("'gone'") && e.getMessage().contains("shut down"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> rt.spawn(Future.ready(1)));
+        assertThrows(IllegalStateException.class, () -> rt.spawnBlocking(() -> 1));
+        assertThrows(IllegalStateException.class, () -> rt.blockOn(() -> 1));
+    }
+
+    @Test
+    void closingFromInsideOwnTaskIsRefusedWithAWayOut() {
+        try (Runtime rt = Runtime.builder().build()) {
+            IllegalStateException e = rt.blockOn(() -> assertThrows(IllegalStateException.class, rt::close));
+            assertTrue(e.getMessage().contains("shutdownBackground"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shutdownBackgroundFromInsideATaskEndsTheRuntime() {
+        Runtime rt = Runtime.builder().build();
+        assertThrows(CancelledException.class, () -> rt.blockOn(() -> {
+            Handle.current().shutdownBackground();
+            Future.never().await();
+        }));
+        ShutdownReport r = rt.shutdown(Duration.ofSeconds(10)); // waits for the background one
+        assertTrue(r.isClean(), r.toString());
+    }
+
+    @Test
+    void shutdownCancelsEveryKindOfParkedTaskAndIsClean() throws Exception {
+        Runtime rt = Runtime.builder().build();
+        CountDownLatch parked = new CountDownLatch(1);
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        JoinHandle<Void> thread = rt.spawn(() -> {
+            try {
+                parked.countDown();
+                Future.never().await();
+            } finally {
+                finallyRan.set(true);
+            }
+        });
+        JoinHandle<Object> future = rt.spawn(Future.never());
+        assertTrue(parked.await(10, TimeUnit.SECONDS));
+        ShutdownReport report = rt.shutdown(Duration.ofSeconds(10));
+        assertTrue(report.isClean(), report.toString());
+        assertTrue(finallyRan.get());
+        assertTrue(assertThrows(JoinError.class, thread::await).isCancelled());
+        assertTrue(assertThrows(JoinError.class, future::await).isCancelled());
+    }
+
+    @Test
+    void shutdownNamesTheTasksThatDidNotFinishByIdAndName() throws Exception {
+        Runtime rt = Runtime.builder().build();
+        CountDownLatch spinning = new CountDownLatch(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        JoinHandle<Void> stubborn = rt.blockOn(() -> Task.builder().name("stubborn").spawn(() -> {
+            spinning.countDown();
+            while (!stop.get()) {
+                Thread.onSpinWait(); // never awaits: cancellation cannot reach it
+            }
+        }));
+        assertTrue(spinning.await(10, TimeUnit.SECONDS));
+        ShutdownReport report = rt.shutdown(Duration.ofMillis(200));
+        stop.set(true);
+        assertFalse(report.isClean());
+        assertEquals(1, report.unfinished().size(), report.toString());
+        ShutdownReport.TaskInfo info = report.unfinished().get(0);
+        assertEquals(stubborn.id(), info.id());
+        assertEquals("stubborn", info.name());
+        assertEquals("thread", info.kind());
+        assertTrue(report.toString().contains("stubborn"));
+        assertTrue(assertThrows(JoinError.class, stubborn::await).isCancelled());
+    }
+
+    @Test
+    void shutdownReportsBlockingJobsThatNeverRan() throws Exception {
+        Runtime rt = Runtime.builder().maxBlockingThreads(1).build();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        JoinHandle<Object> running = rt.spawnBlocking(() -> {
+            started.countDown();
+            release.await();
+            return "done";
+        });
+        AtomicBoolean queuedRan = new AtomicBoolean();
+        JoinHandle<Object> queued = rt.blockOn(() -> Task.builder().name("never-run").spawnBlocking(() -> {
+            queuedRan.set(true);
+            return null;
+        }));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        Thread releaser = Thread.ofPlatform().start(() -> {
+            // Let the shutdown begin first, then let the running job finish in time.
+            while (!rt.isShutdown()) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+        });
+        ShutdownReport report = rt.shutdown(Duration.ofSeconds(10));
+        releaser.join();
+        assertEquals(1, report.blockingNeverRun().size(), report.toString());
+        assertEquals("never-run", report.blockingNeverRun().get(0).name());
+        assertTrue(report.unfinished().isEmpty(), report.toString());
+        assertFalse(queuedRan.get());
+        assertTrue(assertThrows(JoinError.class, queued::await).isCancelled());
+        assertEquals("done", running.await());
+    }
+
+    @Test
+    void noThreadOfTheRuntimeOutlivesClose() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        for (int i = 0; i < 100; i++) {
+            try (Runtime rt = Runtime.builder().workerThreads(2).threadName("leak-check").build()) {
+                rt.spawnBlocking(() -> 1).await();
+                rt.blockOn(() -> Task.spawn(Future.ready(1)).await());
+            }
+        }
+        List<String> leaked = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t.getName().startsWith("leak-check")) {
+                leaked.add(t.getName());
+            }
+        }
+        assertEquals(List.of(), leaked);
+    }
+
+    @Test
+    void threadNamesAndHooksApplyToWorkersAndBlockingThreads() {
+        Set<String> started = ConcurrentHashMap.newKeySet();
+        Set<String> stopped = ConcurrentHashMap.newKeySet();
+        try (Runtime rt = Runtime.builder().workerThreads(2).threadName("custom")
+                .onThreadStart(() -> started.add(Thread.currentThread().getName()))
+                .onThreadStop(() -> stopped.add(Thread.currentThread().getName()))
+                .build()) {
+            rt.spawnBlocking(() -> 1).await();
+        }
+        assertTrue(started.stream().filter(n -> n.startsWith("custom-worker-")).count() == 2, started.toString());
+        assertTrue(started.stream().anyMatch(n -> n.startsWith("custom-blocking-")), started.toString());
+        assertEquals(started, stopped);
+    }
+
+    @Test
+    void threadNameFnNamesEveryPlatformThread() {
+        AtomicInteger n = new AtomicInteger();
+        try (Runtime rt = Runtime.builder().workerThreads(1).threadNameFn(() -> "fn-" + n.incrementAndGet()).build()) {
+            assertEquals("fn-1", rt.spawn(Future.pollFn(cx -> Poll.ready(Thread.currentThread().getName()))).await());
+            assertEquals("fn-2", rt.spawnBlocking(() -> Thread.currentThread().getName()).await());
+        }
+    }
+
+    @Test
+    void theShutdownPolicyShutsTheRuntimeDownOnATaskFailure() {
+        Runtime rt = Runtime.builder().unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME).build();
+        rt.spawn(() -> {
+            throw new IllegalStateException("fatal");
+        });
+        assertThrows(CancelledException.class, () -> rt.blockOn(() -> Future.never().await()));
+        assertTrue(rt.isShutdown());
+        rt.close();
+    }
+
+    @Test
+    void theIgnorePolicyLeavesTheRuntimeRunning() {
+        try (Runtime rt = Runtime.builder().unhandledException(UnhandledExceptionPolicy.IGNORE).build()) {
+            JoinHandle<Object> h = rt.spawn(() -> {
+                throw new IllegalStateException("tolerated");
+            });
+            assertThrows(JoinError.class, h::await);
+            assertFalse(rt.isShutdown());
+            assertEquals(1, rt.spawn(() -> 1).await());
+        }
+    }
+
+    @Test
+    void aCurrentThreadRuntimeHasOneWorker() {
+        try (Runtime rt = Runtime.builder().currentThread().build()) {
+            assertEquals(1, rt.metrics().workers());
+        }
+        assertThrows(IllegalStateException.class, () -> Runtime.builder().currentThread().workerThreads(2));
+    }
+
+    @Test
+    void theBuilderRefusesNonsense() {
+        assertThrows(IllegalArgumentException.class, () -> Runtime.builder().workerThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> Runtime.builder().maxBlockingThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> Runtime.builder().blockingKeepAlive(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> Runtime.builder().blockingQueueCapacity(0));
+        assertThrows(IllegalArgumentException.class, () -> Runtime.builder().eventInterval(0));
+        assertThrows(IllegalArgumentException.class, () -> Runtime.builder().shutdownTimeout(Duration.ofMillis(-1)));
+        assertThrows(NullPointerException.class, () -> Runtime.builder().name(null));
+    }
+
+    @Test
+    void aFullBlockingQueueIsRefusedWithAnExplanation() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (Runtime rt = Runtime.builder().maxBlockingThreads(1).blockingQueueCapacity(1).build()) {
+            CountDownLatch started = new CountDownLatch(1);
+            JoinHandle<Object> busy = rt.spawnBlocking(() -> {
+                started.countDown();
+                release.await();
+                return null;
+            });
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            JoinHandle<Object> waiting = rt.spawnBlocking(() -> null);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.spawnBlocking(() -> null));
+            assertTrue(e.getMessage().contains("blockingQueueCapacity"), e.getMessage());
+            release.countDown();
+            busy.await();
+            waiting.await();
+        }
+    }
+
+    @Test
+    void idleBlockingThreadsExitAfterTheKeepAlive() {
+        try (Runtime rt = Runtime.builder().blockingKeepAlive(Duration.ofMillis(20)).build()) {
+            rt.spawnBlocking(() -> 1).await();
+            // Wait for the condition, not for a duration: the thread leaves on its own.
+            rt.blockOn(() -> {
+                while (rt.metrics().blockingThreads() > 0) {
+                    Task.yieldNow().await();
+                }
+            });
+            assertEquals(0, rt.metrics().blockingThreads());
+        }
+    }
+
+    @Test
+    void theBlockingPoolReusesAnIdleThread() {
+        try (Runtime rt = Runtime.builder().build()) {
+            String first = rt.spawnBlocking(() -> Thread.currentThread().getName()).await();
+            rt.blockOn(() -> {
+                while (rt.metrics().idleBlockingThreads() == 0) {
+                    Task.yieldNow().await();
+                }
+            });
+            assertEquals(first, rt.spawnBlocking(() -> Thread.currentThread().getName()).await());
+        }
+    }
+
+    @Test
+    void aSecondShutdownReturnsTheFirstReport() {
+        Runtime rt = Runtime.builder().build();
+        ShutdownReport a = rt.shutdown(Duration.ofSeconds(5));
+        assertSame(a, rt.shutdown(Duration.ofSeconds(5)));
+    }
+}

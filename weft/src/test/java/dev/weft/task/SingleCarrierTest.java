@@ -1,0 +1,79 @@
+package dev.weft.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Future;
+import dev.weft.runtime.Runtime;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Properties of thread tasks that only show when virtual threads share one carrier:
+ * nothing preempts a virtual thread, so one that never yields holds the carrier.
+ * Runs in its own JVM with {@code -Djdk.virtualThreadScheduler.parallelism=1}
+ * (surefire execution {@code single-carrier} in weft/pom.xml).
+ */
+@Tag("single-carrier")
+@Timeout(30)
+class SingleCarrierTest {
+
+    @BeforeAll
+    static void requireOneCarrier() {
+        assertEquals("1", System.getProperty("jdk.virtualThreadScheduler.parallelism"),
+                "run these tests through the single-carrier surefire execution");
+    }
+
+    @Test
+    void aThreadTaskAwaitingReadyFuturesInALoopDoesNotStarveAnother() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            JoinHandle<Long> spinner = rt.spawn(() -> {
+                long n = 0;
+                while (!stop.get()) {
+                    n += Future.ready(1).await();
+                }
+                return n;
+            });
+            // Needs the carrier the spinner holds; only its budget yields give it one.
+            rt.spawn(() -> stop.set(true));
+            assertTrue(spinner.await() > 0);
+        }
+    }
+
+    @Test
+    void abortBeforeStartNeverRunsAThreadTask() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            AtomicBoolean ran = new AtomicBoolean();
+            JoinError e = rt.blockOn(() -> {
+                // This body holds the only carrier: the spawned task cannot start
+                // before the body's next await parks it.
+                JoinHandle<Void> victim = Task.spawn(() -> ran.set(true));
+                victim.abort();
+                return assertThrows(JoinError.class, victim::await);
+            });
+            assertTrue(e.isCancelled());
+            assertFalse(ran.get());
+        }
+    }
+
+    @Test
+    void yieldNowLetsAnotherThreadTaskRun() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            AtomicBoolean other = new AtomicBoolean();
+            boolean sawOther = rt.blockOn(() -> {
+                Task.spawn(() -> other.set(true));
+                while (!other.get()) {
+                    Task.yieldNow().await();
+                }
+                return true;
+            });
+            assertTrue(sawOther);
+        }
+    }
+}
