@@ -161,11 +161,36 @@ public interface Future<T> {
     }
 
     /**
+     * A view of {@code future} for a select in a loop (Rust's {@code &mut fut}):
+     * polling the view polls {@code future}; dropping the view does <em>not</em> drop
+     * it. The caller keeps owning {@code future}, polls it again in the next
+     * iteration, and drops it when it is no longer wanted.
+     *
+     * <pre>{@code
+     * Future<Report> report = async(() -> buildReport());     // made once
+     * while (true) {
+     *     var done = select(on(Future.borrow(report), r -> r),
+     *                       on(ticks.next(), t -> null)).await();
+     *     if (done != null) break;                             // a tick did not cancel it
+     * }
+     * }</pre>
+     *
+     * <p>Cancel safety: dropping the view loses nothing; the borrowed future keeps its
+     * state.
+     */
+    static <T> Future<T> borrow(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        return future::poll;
+    }
+
+    /**
      * A future that completes when {@code stage} does, with its value or its
      * exception (unwrapped from {@code CompletionException}).
      *
      * <p>Cancel safety: cancel safe; dropping it leaves the stage alone (it is not
-     * cancelled) and forgets the wake-up it had registered.
+     * cancelled) and forgets the wake-up it had registered. The callback it attached
+     * to the stage stays there until the stage completes ({@code CompletionStage}
+     * offers no way to remove one), holding a few bytes but not this future.
      */
     static <T> Future<T> fromStage(CompletionStage<T> stage) {
         return new FromStage<>(Objects.requireNonNull(stage, "stage"));

@@ -39,8 +39,11 @@ import java.util.concurrent.Callable;
  * <h2>Cancel safety</h2>
  * A losing branch is dropped, so a select in a loop is only as safe as its
  * branches: use branches whose methods say <em>cancel safe</em> (a receive, a
- * {@code JoinHandle}, a notification), or keep a future that must not be lost
- * across iterations outside the loop and pass the same instance to each select.
+ * {@code JoinHandle}, a notification). To keep one long-running future across the
+ * iterations of a loop (Rust's {@code &mut fut}), make it once, outside the loop,
+ * and pass {@link Future#borrow(Future) Future.borrow(fut)} to each select: the
+ * select polls it but does not drop it when it loses. A {@code JoinHandle} needs no
+ * borrowing: dropping one only detaches it, and it can be polled again.
  * <p>What each kind of future loses when dropped:
  * <ul>
  *   <li>{@link dev.weft.task.JoinHandle#await()} and its poll: nothing; the task runs on.</li>
@@ -176,14 +179,16 @@ public final class Select<R> implements Future<R> {
         if (running == null) {
             int n = branches.size();
             Future<?>[] futures = new Future<?>[n];
+            boolean[] enabled = new boolean[n];
             SelectFuture.Handler<? extends R>[] handlers = new SelectFuture.Handler[n];
             for (int i = 0; i < n; i++) {
                 Branch<? extends R> b = branches.get(i);
                 Handler<Object, ? extends R> h = b.handler;
-                futures[i] = b.enabled ? b.future : null;
+                futures[i] = b.future;
+                enabled[i] = b.enabled;
                 handlers[i] = (index, value) -> h.handle(value);
             }
-            running = new SelectFuture<>(futures, handlers, biased, otherwise);
+            running = new SelectFuture<>(futures, enabled, handlers, biased, otherwise);
         }
         return running.poll(cx);
     }
@@ -203,9 +208,11 @@ public final class Select<R> implements Future<R> {
         if (running != null) {
             running.drop();
         } else {
-            for (Branch<? extends R> b : branches) {
-                b.future.drop();
+            Future<?>[] all = new Future<?>[branches.size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = branches.get(i).future;
             }
+            new SelectFuture<R>(all, new boolean[all.length], null, false, null).drop();
         }
     }
 }

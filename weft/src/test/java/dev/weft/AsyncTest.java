@@ -26,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -252,8 +251,6 @@ class AsyncTest {
     // ---- doubtful behaviour of the core, kept as failing tests ------------------------------
 
     @Test
-    @Disabled("core bug: AsyncBlock.await() runs the block inline even on a scheduler worker, inside a poll,"
-            + " instead of refusing with IllegalStateException as Future.await() documents")
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void awaitInsideAPollOnAWorkerIsRefusedAsForEveryFuture() {
         AtomicReference<Thread> ranOn = new AtomicReference<>();
@@ -269,8 +266,6 @@ class AsyncTest {
     }
 
     @Test
-    @Disabled("core bug: AsyncBlock.await() runs the block inline in a cancelled thread task; every"
-            + " await of a cancelled task should throw CancelledException (cancellation is sticky)")
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void awaitInACancelledTaskThrowsCancelledWithoutRunningTheBlock() throws InterruptedException {
         AtomicBoolean ran = new AtomicBoolean();

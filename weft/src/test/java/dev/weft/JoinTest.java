@@ -14,7 +14,6 @@ import dev.weft.task.Task;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class JoinTest {
@@ -291,8 +290,6 @@ class JoinTest {
     }
 
     @Test
-    @Disabled("core bug: when tryJoin's fail-fast drop of the other futures throws, that drop exception escapes"
-            + " instead of the failure that caused it (which is lost); ThreadContext keeps such drop failures as suppressed")
     void tryJoinKeepsItsFailureWhenDroppingTheRestThrows() {
         IllegalStateException dropFailure = new IllegalStateException("drop failed");
         Future<Integer> badDrop = new Future<>() {

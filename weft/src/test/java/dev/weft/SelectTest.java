@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -186,8 +185,6 @@ class SelectTest {
     }
 
     @Test
-    @Disabled("core bug: Select drops a when(false) branch only if dropped before its first poll; once polled,"
-            + " neither a win nor a drop of the select drops it, though Select's Javadoc says it is dropped with the select")
     void aDisabledBranchIsDroppedWhenTheSelectCompletes() {
         ManualFuture<String> disabled = new ManualFuture<>();
         Select<String> s = select(on(disabled).when(false), on(Future.ready("b")));
@@ -197,8 +194,6 @@ class SelectTest {
     }
 
     @Test
-    @Disabled("core bug: Select drops a when(false) branch only if dropped before its first poll; once polled,"
-            + " neither a win nor a drop of the select drops it, though Select's Javadoc says it is dropped with the select")
     void aDisabledBranchIsDroppedWhenThePolledSelectIsDropped() {
         ManualFuture<String> disabled = new ManualFuture<>();
         Select<String> s = select(on(disabled).when(false), on(Future.<String>never()));
@@ -208,8 +203,6 @@ class SelectTest {
     }
 
     @Test
-    @Disabled("core bug: Select drops a when(false) branch only if dropped before its first poll; once polled,"
-            + " neither a win nor a drop of the select drops it, though Select's Javadoc says it is dropped with the select")
     void everyDisabledBranchIsDroppedWhenOrElseGivesTheValue() {
         ManualFuture<String> disabled = new ManualFuture<>();
         Select<String> s = select(on(disabled).when(false)).orElse(() -> "else");
@@ -244,8 +237,6 @@ class SelectTest {
     }
 
     @Test
-    @Disabled("core bug: when a select branch throws and dropping a losing branch throws too, the drop exception"
-            + " escapes and the branch's failure is lost; ThreadContext keeps such drop failures as suppressed")
     void aBranchFailureIsKeptWhenDroppingALoserThrows() {
         IllegalStateException dropFailure = new IllegalStateException("drop failed");
         Future<String> badDrop = new Future<>() {
@@ -307,17 +298,15 @@ class SelectTest {
     }
 
     @Test
-    @Disabled("core bug: Select's Javadoc says to keep a future that must survive a loop outside it and pass the"
-            + " same instance to each select, but a losing branch is dropped, so the next select polls a dropped future")
-    void aFutureKeptOutsideALoopSurvivesLosingASelectAsTheJavadocAdvises() {
+    void aBorrowedFutureSurvivesLosingSelectsInALoop() {
         ManualFuture<String> kept = new ManualFuture<>();
         for (int i = 0; i < 2; i++) {
-            Select<String> s = select(on(kept), on(Future.ready("tick"))).biased();
+            Select<String> s = select(on(Future.borrow(kept)), on(Future.ready("tick"))).biased();
             assertEquals("tick", s.poll(cx).value());
         }
-        assertEquals(0, kept.drops(), "the kept future was dropped by the select it lost");
+        assertEquals(0, kept.drops(), "a borrowed future is not dropped by the select it loses");
         kept.complete("kept");
-        assertEquals("kept", select(on(kept)).poll(cx).value());
+        assertEquals("kept", select(on(Future.borrow(kept))).poll(cx).value());
     }
 
     // ---- no leak ----------------------------------------------------------------------

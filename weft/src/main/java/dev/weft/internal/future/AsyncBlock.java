@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.internal.Throwing;
+import dev.weft.internal.runtime.Awaiting;
 import dev.weft.internal.runtime.Bindings;
 import dev.weft.internal.runtime.RuntimeCore;
 import dev.weft.task.CancelledException;
@@ -32,6 +33,7 @@ public final class AsyncBlock<T> implements Future<T> {
         if (b == null) {
             return Future.super.await();
         }
+        Awaiting.checkInlineAwait(this);
         body = null;
         done = true;
         try {

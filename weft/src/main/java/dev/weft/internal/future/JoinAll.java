@@ -102,7 +102,7 @@ public final class JoinAll implements Future<Object[]> {
                 failure.addSuppressed(t);
             }
             if (failFast) {
-                drop();
+                Drops.keep(failure, Drops.dropAll(children));
                 remaining = 0;
             }
             return;
@@ -116,20 +116,9 @@ public final class JoinAll implements Future<Object[]> {
 
     @Override
     public void drop() {
-        Throwable dropFailure = null;
-        for (int i = 0; i < children.length; i++) {
-            Future<?> child = children[i];
-            if (child != null) {
-                children[i] = null;
-                try {
-                    child.drop();
-                } catch (Throwable t) {
-                    dropFailure = t;
-                }
-            }
-        }
-        if (dropFailure != null) {
-            throw Throwing.sneaky(dropFailure);
+        Throwable failure = Drops.dropAll(children);
+        if (failure != null) {
+            throw Throwing.sneaky(failure);
         }
     }
 

@@ -25,7 +25,9 @@ public final class SelectFuture<R> implements Future<R> {
      * Tested by SelectTest (fairness, bias, preconditions, else, a million selects
      * leaving no registration behind).
      */
+    /** Every branch still held, enabled or not; {@code null} once dropped. */
     private final Future<?>[] branches;
+    private final boolean[] enabled;
     private final Handler<? extends R>[] handlers;
     private final boolean biased;
     private final Callable<? extends R> otherwise;
@@ -38,13 +40,15 @@ public final class SelectFuture<R> implements Future<R> {
     }
 
     /**
-     * @param branches  the futures; {@code null} marks a disabled branch
+     * @param branches  the futures
+     * @param enabled   which branches are polled; the others are only dropped with the select
      * @param handlers  one per branch
      * @param otherwise the else branch, or {@code null}
      */
-    public SelectFuture(Future<?>[] branches, Handler<? extends R>[] handlers, boolean biased,
+    public SelectFuture(Future<?>[] branches, boolean[] enabled, Handler<? extends R>[] handlers, boolean biased,
             Callable<? extends R> otherwise) {
         this.branches = branches;
+        this.enabled = enabled;
         this.handlers = handlers;
         this.biased = biased;
         this.otherwise = otherwise;
@@ -61,7 +65,7 @@ public final class SelectFuture<R> implements Future<R> {
         for (int k = 0; k < n; k++) {
             int i = start + k < n ? start + k : start + k - n;
             Future<?> branch = branches[i];
-            if (branch == null) {
+            if (branch == null || !enabled[i]) {
                 continue;
             }
             anyEnabled = true;
@@ -70,8 +74,8 @@ public final class SelectFuture<R> implements Future<R> {
                 p = branch.poll(cx);
             } catch (Throwable t) {
                 branches[i] = null;
-                finish();
-                throw Throwing.sneaky(t);
+                done = true;
+                throw Throwing.sneaky(Drops.keep(t, Drops.dropAll(branches)));
             }
             if (p.isReady()) {
                 branches[i] = null;
@@ -86,7 +90,7 @@ public final class SelectFuture<R> implements Future<R> {
         if (anyEnabled) {
             return Poll.pending();
         }
-        done = true;
+        finish();
         if (otherwise == null) {
             throw new IllegalStateException("every branch of this select is disabled and it has no orElse branch;"
                     + " add .orElse(...) for that case");
@@ -105,18 +109,7 @@ public final class SelectFuture<R> implements Future<R> {
 
     @Override
     public void drop() {
-        Throwable failure = null;
-        for (int i = 0; i < branches.length; i++) {
-            Future<?> b = branches[i];
-            if (b != null) {
-                branches[i] = null;
-                try {
-                    b.drop();
-                } catch (Throwable t) {
-                    failure = t;
-                }
-            }
-        }
+        Throwable failure = Drops.dropAll(branches);
         if (failure != null) {
             throw Throwing.sneaky(failure);
         }

@@ -14,6 +14,18 @@ public final class Awaiting {
         return ThreadContext.current().await(f);
     }
 
+    /**
+     * For futures that run code inline when awaited (async blocks): the same checks as
+     * an await, before anything runs. Refuses scheduler workers; in an aborted task,
+     * drops {@code f} and throws the cancellation.
+     */
+    public static void checkInlineAwait(Future<?> f) {
+        if (Thread.currentThread() instanceof Worker w) {
+            throw awaitOnWorker(w);
+        }
+        ThreadContext.current().checkNotCancelled(f);
+    }
+
     static IllegalStateException awaitOnWorker(Worker w) {
         FutureTask<?> t = w.currentTask;
         return new IllegalStateException("await() called on scheduler worker " + w.getName()

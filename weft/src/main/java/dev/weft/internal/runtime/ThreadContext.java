@@ -97,6 +97,13 @@ public final class ThreadContext implements Waker {
         return cancelled;
     }
 
+    /** Throws the cancellation (after dropping {@code f}) if this thread's task was aborted. */
+    void checkNotCancelled(Future<?> f) {
+        if (cancelled) {
+            throw cancel(f);
+        }
+    }
+
     /** Runs {@code f} to completion on this thread; see {@link Future#await()}. */
     <T> T await(Future<T> f) {
         if (cancelled) {
