@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Bodies;
 import dev.weft.internal.future.AsyncBlock;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -48,10 +49,6 @@ public final class Async {
      * <p>Cancel safety: as {@link #async(Callable)}.
      */
     public static Future<Void> async(CheckedRunnable body) {
-        Objects.requireNonNull(body, "body");
-        return new AsyncBlock<>(() -> {
-            body.run();
-            return null;
-        });
+        return new AsyncBlock<>(Bodies.callable(body));
     }
 }

@@ -60,17 +60,17 @@ public final class Join {
         return all(false, a, b).map(v -> new Tuple2<>(cast(v[0]), cast(v[1])));
     }
 
-    /** Three values; see {@link #join(Future, Future)}. */
+    /** Three values. Cancel safety: as {@link #join(Future, Future)}: dropping it drops the futures still running. */
     public static <A, B, C> Future<Tuple3<A, B, C>> join(Future<A> a, Future<B> b, Future<C> c) {
         return all(false, a, b, c).map(v -> new Tuple3<>(cast(v[0]), cast(v[1]), cast(v[2])));
     }
 
-    /** Four values; see {@link #join(Future, Future)}. */
+    /** Four values. Cancel safety: as {@link #join(Future, Future)}: dropping it drops the futures still running. */
     public static <A, B, C, D> Future<Tuple4<A, B, C, D>> join(Future<A> a, Future<B> b, Future<C> c, Future<D> d) {
         return all(false, a, b, c, d).map(v -> new Tuple4<>(cast(v[0]), cast(v[1]), cast(v[2]), cast(v[3])));
     }
 
-    /** Five values; see {@link #join(Future, Future)}. */
+    /** Five values. Cancel safety: as {@link #join(Future, Future)}: dropping it drops the futures still running. */
     public static <A, B, C, D, E> Future<Tuple5<A, B, C, D, E>> join(
             Future<A> a, Future<B> b, Future<C> c, Future<D> d, Future<E> e) {
         return all(false, a, b, c, d, e)
@@ -95,17 +95,17 @@ public final class Join {
         return all(true, a, b).map(v -> new Tuple2<>(cast(v[0]), cast(v[1])));
     }
 
-    /** Three values, failing fast; see {@link #tryJoin(Future, Future)}. */
+    /** Three values, failing fast. Cancel safety: dropping it drops the futures still running. */
     public static <A, B, C> Future<Tuple3<A, B, C>> tryJoin(Future<A> a, Future<B> b, Future<C> c) {
         return all(true, a, b, c).map(v -> new Tuple3<>(cast(v[0]), cast(v[1]), cast(v[2])));
     }
 
-    /** Four values, failing fast; see {@link #tryJoin(Future, Future)}. */
+    /** Four values, failing fast. Cancel safety: dropping it drops the futures still running. */
     public static <A, B, C, D> Future<Tuple4<A, B, C, D>> tryJoin(Future<A> a, Future<B> b, Future<C> c, Future<D> d) {
         return all(true, a, b, c, d).map(v -> new Tuple4<>(cast(v[0]), cast(v[1]), cast(v[2]), cast(v[3])));
     }
 
-    /** Five values, failing fast; see {@link #tryJoin(Future, Future)}. */
+    /** Five values, failing fast. Cancel safety: dropping it drops the futures still running. */
     public static <A, B, C, D, E> Future<Tuple5<A, B, C, D, E>> tryJoin(
             Future<A> a, Future<B> b, Future<C> c, Future<D> d, Future<E> e) {
         return all(true, a, b, c, d, e)

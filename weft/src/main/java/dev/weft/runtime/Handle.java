@@ -1,10 +1,10 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Future;
 import dev.weft.internal.runtime.RuntimeCore;
 import dev.weft.task.JoinHandle;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -60,11 +60,7 @@ public final class Handle {
      * @throws IllegalStateException if the runtime is shut down
      */
     public JoinHandle<Void> spawn(CheckedRunnable body) {
-        Objects.requireNonNull(body, "body");
-        return core.spawnThread(() -> {
-            body.run();
-            return null;
-        }, null, null);
+        return core.spawnThread(Bodies.callable(body), null, null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.weft.runtime;
 
+import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Future;
 import dev.weft.internal.Throwing;
@@ -127,11 +128,7 @@ public final class Runtime implements AutoCloseable {
 
     /** Runs {@code body}, which has no value, as {@link #blockOn(Callable)} does. */
     public void blockOn(CheckedRunnable body) {
-        Objects.requireNonNull(body, "body");
-        blockOn(core, () -> {
-            body.run();
-            return null;
-        });
+        blockOn(core, Bodies.callable(body));
     }
 
     static <T> T blockOn(RuntimeCore core, Future<T> future) {
@@ -414,10 +411,7 @@ public final class Runtime implements AutoCloseable {
 
         /** As {@link #main(Callable)}, for a body with no value. */
         public void main(CheckedRunnable body) {
-            Objects.requireNonNull(body, "body");
-            try (Runtime rt = build()) {
-                rt.blockOn(body);
-            }
+            main(Bodies.callable(body));
         }
 
         /** Builds the runtime and starts its workers. */

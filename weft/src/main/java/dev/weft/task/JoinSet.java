@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Context;
 import dev.weft.Future;
@@ -36,6 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the constructor. The set is meant to be used by one task at a time (its owner),
  * like any future; the tasks in it may finish on any thread.
  *
+ * <p>Memory consistency effects: everything a task did <i>happens-before</i> the
+ * {@code joinNext} that hands out its finished handle.
+ *
  * @param <T> the type of the tasks' values
  */
 public final class JoinSet<T> implements AutoCloseable {
@@ -69,9 +73,9 @@ public final class JoinSet<T> implements AutoCloseable {
     }
 
     /** Spawns a thread task with no value into the set. */
+    @SuppressWarnings("unchecked")
     public AbortHandle spawn(CheckedRunnable body) {
-        Callable<T> c = Task.voidBody(body);
-        return spawn(c);
+        return spawn((Callable<T>) (Callable<?>) Bodies.callable(body));
     }
 
     /** Runs blocking work on the pool, as a member of the set; see {@link Task#spawnBlocking(Callable)}. */

@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Context;
 import dev.weft.Future;
@@ -65,7 +66,7 @@ public final class Task {
      * @throws IllegalStateException outside a runtime, or if the runtime is shut down
      */
     public static JoinHandle<Void> spawn(CheckedRunnable body) {
-        return RuntimeCore.current("Task.spawn").spawnThread(voidBody(body), null, null);
+        return RuntimeCore.current("Task.spawn").spawnThread(Bodies.callable(body), null, null);
     }
 
     /**
@@ -108,14 +109,6 @@ public final class Task {
         return t == null ? Optional.empty() : t.name();
     }
 
-    static <T> Callable<T> voidBody(CheckedRunnable body) {
-        Objects.requireNonNull(body, "body");
-        return () -> {
-            body.run();
-            return null;
-        };
-    }
-
     private static final class YieldNow implements Future<Void> {
         private boolean yielded;
 
@@ -155,7 +148,7 @@ public final class Task {
 
         /** As {@link Task#spawn(CheckedRunnable)}, named. */
         public JoinHandle<Void> spawn(CheckedRunnable body) {
-            return RuntimeCore.current("Task.builder().spawn").spawnThread(voidBody(body), name, null);
+            return RuntimeCore.current("Task.builder().spawn").spawnThread(Bodies.callable(body), name, null);
         }
 
         /** As {@link Task#spawnBlocking(Callable)}, named. */

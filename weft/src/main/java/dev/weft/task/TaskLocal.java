@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Context;
 import dev.weft.Future;
@@ -131,11 +132,7 @@ public final class TaskLocal<T> {
 
     /** Runs {@code body}, which has no value, with this task-local bound to {@code value}. */
     public void syncScope(T value, CheckedRunnable body) {
-        Objects.requireNonNull(body, "body");
-        syncScope(value, () -> {
-            body.run();
-            return null;
-        });
+        syncScope(value, Bodies.callable(body));
     }
 
     @Override

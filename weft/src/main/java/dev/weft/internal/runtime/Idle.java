@@ -61,16 +61,21 @@ final class Idle {
             if ((s & SEARCHING_MASK) != 0 || parkedCount == 0) {
                 return;
             }
-            w = parked[--parkedCount];
-            parked[parkedCount] = null;
-            w.inParkedStack = false;
-            w.notified = true;
-            // The woken worker comes back searching.
-            state.addAndGet(UNPARKED_ONE + 1);
+            w = popParked();
         } finally {
             lock.unlock();
         }
         LockSupport.unpark(w);
+    }
+
+    /** Takes the last parked worker off the stack and counts it back, searching. Under the lock. */
+    private Worker popParked() {
+        Worker w = parked[--parkedCount];
+        parked[parkedCount] = null;
+        w.inParkedStack = false;
+        w.notified = true;
+        state.addAndGet(UNPARKED_ONE + 1);
+        return w;
     }
 
     /** Wakes every parked worker (shutdown). */
@@ -78,11 +83,7 @@ final class Idle {
         lock.lock();
         try {
             while (parkedCount > 0) {
-                Worker w = parked[--parkedCount];
-                parked[parkedCount] = null;
-                w.inParkedStack = false;
-                w.notified = true;
-                state.addAndGet(UNPARKED_ONE + 1);
+                popParked();
             }
         } finally {
             lock.unlock();
