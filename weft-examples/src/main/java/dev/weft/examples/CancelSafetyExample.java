@@ -1,10 +1,10 @@
 package dev.weft.examples;
 
 import static dev.weft.Select.on;
+import static dev.weft.Select.selectBiased;
 
 import dev.weft.Future;
 import dev.weft.Loop;
-import dev.weft.Select;
 import dev.weft.runtime.Runtime;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -25,27 +25,29 @@ import java.util.function.Supplier;
  *     }
  * }
  *
- * // Right: start the work once, outside the loop, and select on it each time round.
- * let mut work = tokio::spawn(crunch(items));      // (or tokio::pin!(crunch(items)))
+ * // Right: make the work once, outside the loop, and select on it each time round.
+ * let work = crunch(items);
+ * tokio::pin!(work);
  * loop {
  *     select! {
- *         sum = &mut work => break sum?,
+ *         sum = &mut work => break sum,
  *         _ = heartbeat.tick() => println!("still working"),
  *     }
  * }
  * }</pre>
  *
- * <p>A select drops its losing branches. A {@link JoinHandle} is cancel safe:
- * dropping the wait loses nothing, the task runs on, and the next select on the same
- * handle picks it up. So the Weft form of {@code &mut work} is a spawned task whose
- * handle lives outside the loop.
+ * <p>A select drops its losing branches. Two Weft forms of {@code &mut work}:
+ * <ul>
+ *   <li>make the future once and pass {@link Future#borrow(Future) Future.borrow(work)}
+ *       to each select: the select polls it but does not drop it when it loses;</li>
+ *   <li>spawn the work and select on its {@link JoinHandle}, which is cancel safe:
+ *       dropping the wait loses nothing, the task runs on.</li>
+ * </ul>
  *
  * <p>The crunch is a future written without a thread ({@link Loop#loop}): its
  * progress lives in the future object, and is lost with it. The heartbeat here is
  * "due" a fixed number of times; with the time module it becomes an interval's tick.
- * Both selects are {@linkplain Select#biased() biased} (work first) so that the
- * counts are the same on every run. ({@code Select.<Optional<Long>>select} spells the
- * type out because the chained {@code .biased()} leaves javac no target type to infer it from.)
+ * The selects are biased (work first) so that the counts are the same on every run.
  */
 public final class CancelSafetyExample {
     private CancelSafetyExample() {
@@ -79,12 +81,31 @@ public final class CancelSafetyExample {
     /** Wrong: the crunch is made inside the loop, so every heartbeat throws its progress away. */
     static Run restartingEachTime(int n, Supplier<Future<Void>> heartbeat) {
         AtomicInteger processed = new AtomicInteger();
+        return selectUntilDone(() -> crunch(n, processed), heartbeat, processed);
+    }
+
+    /** Right: the crunch is made once; each select borrows it, so losing does not drop it. */
+    static Run resumingTheSameFuture(int n, Supplier<Future<Void>> heartbeat) {
+        AtomicInteger processed = new AtomicInteger();
+        Future<Long> work = crunch(n, processed);
+        return selectUntilDone(() -> Future.borrow(work), heartbeat, processed);
+    }
+
+    /** Right too: the crunch is spawned once; the loop selects on its cancel-safe handle. */
+    static Run resumingTheSameTask(int n, Supplier<Future<Void>> heartbeat) {
+        AtomicInteger processed = new AtomicInteger();
+        JoinHandle<Long> work = Task.spawn(crunch(n, processed));
+        return selectUntilDone(() -> work, heartbeat, processed);
+    }
+
+    /** The loop of the three variants: select the work against a heartbeat until the work is done. */
+    private static Run selectUntilDone(Supplier<Future<Long>> work, Supplier<Future<Void>> heartbeat,
+            AtomicInteger processed) {
         int beats = 0;
         for (;;) {
-            Optional<Long> done = Select.<Optional<Long>>select(
-                    on(crunch(n, processed), Optional::of),
-                    on(heartbeat.get(), __ -> Optional.empty()))
-                .biased()
+            Optional<Long> done = selectBiased(
+                    on(work.get(), Optional::of),
+                    on(heartbeat.get(), __ -> Optional.<Long>empty()))
                 .await();
             if (done.isPresent()) {
                 return new Run(done.get(), beats, processed.get());
@@ -93,31 +114,14 @@ public final class CancelSafetyExample {
         }
     }
 
-    /** Right: the crunch is spawned once; the loop selects on its cancel-safe handle. */
-    static Run resumingTheSameTask(int n, Supplier<Future<Void>> heartbeat) {
-        AtomicInteger processed = new AtomicInteger();
-        JoinHandle<Long> work = Task.spawn(crunch(n, processed));
-        int beats = 0;
-        for (;;) {
-            Optional<Long> done = Select.<Optional<Long>>select(
-                    on(work, Optional::of),
-                    on(heartbeat.get(), __ -> Optional.empty()))
-                .biased()
-                .await();
-            if (done.isPresent()) {
-                return new Run(done.get(), beats, processed.get());
-            }
-            beats++;
-        }
-    }
-
     /** The example's observable result. */
-    record Outcome(int items, int heartbeats, Run wrong, Run right) {
+    record Outcome(int items, int heartbeats, Run wrong, Run borrowed, Run right) {
     }
 
     public static Outcome run(int items, int heartbeats) {
         return Runtime.main(() -> new Outcome(items, heartbeats,
                 restartingEachTime(items, dueTimes(heartbeats)),
+                resumingTheSameFuture(items, dueTimes(heartbeats)),
                 resumingTheSameTask(items, dueTimes(heartbeats))));
     }
 
@@ -125,6 +129,8 @@ public final class CancelSafetyExample {
         Outcome o = run(1_000, 3);
         System.out.println("future made in loop: sum " + o.wrong().sum() + ", " + o.wrong().beats() + " heartbeats, "
                 + o.wrong().itemsProcessed() + " items processed for " + o.items() + " (progress dropped each beat)");
+        System.out.println("borrowed future    : sum " + o.borrowed().sum() + ", " + o.borrowed().beats()
+                + " heartbeats, " + o.borrowed().itemsProcessed() + " items processed for " + o.items());
         System.out.println("handle outside loop: sum " + o.right().sum() + ", " + o.right().beats() + " heartbeats, "
                 + o.right().itemsProcessed() + " items processed for " + o.items());
     }

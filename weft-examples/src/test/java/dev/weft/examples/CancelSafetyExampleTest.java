@@ -22,6 +22,14 @@ class CancelSafetyExampleTest {
     }
 
     @Test
+    void aBorrowedFutureKeepsItsProgressAcrossHeartbeats() {
+        CancelSafetyExample.Run borrowed = CancelSafetyExample.run(ITEMS, BEATS).borrowed();
+        assertEquals(SUM, borrowed.sum());
+        assertEquals(BEATS, borrowed.beats());
+        assertEquals(ITEMS, borrowed.itemsProcessed(), "no item processed twice");
+    }
+
+    @Test
     void handleKeptOutsideTheLoopIsCancelSafeAndTheWorkRunsOnce() {
         CancelSafetyExample.Run right = CancelSafetyExample.run(ITEMS, BEATS).right();
         assertEquals(SUM, right.sum());
