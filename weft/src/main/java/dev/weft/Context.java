@@ -43,18 +43,19 @@ public final class Context {
 
             @Override
             public void refill(Context cx) {
-                cx.budget = BUDGET;
+                cx.root.budget = BUDGET;
             }
 
             @Override
             public boolean exhausted(Context cx) {
-                return cx.budget == 0;
+                return cx.root.budget == 0;
             }
 
             @Override
             public void consume(Context cx) {
-                if (cx.budget > 0) {
-                    cx.budget--;
+                Context r = cx.root;
+                if (r.budget > 0) {
+                    r.budget--;
                 }
             }
         });

@@ -337,4 +337,32 @@ class JoinTest {
         assertArrayEquals(new int[] {1, 1}, new int[] {fs.get(0).drops(), fs.get(1).drops()});
         assertEquals(0, fs.get(0).polls() + fs.get(1).polls());
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJoinOverManyReadyChildrenPollsEachAboutOnceDespiteTheBudget() {
+        int n = 100_000;
+        java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().currentThread().build()) {
+            List<Integer> values = rt.blockOn(Future.pollFn(cx -> {
+                // Finished handles: each ready poll takes a unit of the task's budget.
+                List<Future<Integer>> children = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    dev.weft.task.JoinHandle<Integer> h = Task.spawn(Future.ready(i));
+                    children.add(c -> {
+                        polls.incrementAndGet();
+                        return h.poll(c);
+                    });
+                }
+                return Poll.ready(children);
+            }).andThen(children -> {
+                // Let every child task finish first, then join them all from one task.
+                return Task.yieldNow().andThen(__ -> joinAll(children));
+            }));
+            assertEquals(n, values.size());
+        }
+        // Children the budget stopped are kept for the next poll, not polled to no avail:
+        // each is polled about once, plus the ones that were not finished yet at first.
+        assertTrue(polls.get() < 3L * n, "polls: " + polls.get() + " for " + n + " children");
+    }
 }

@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.ContextAccess;
 import dev.weft.internal.Throwing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -23,6 +24,11 @@ public final class JoinAll implements Future<Object[]> {
      * joinAll over a million handles stays linear.
      *
      * parentWaker is re-read by every child wake, so the join may move between tasks.
+ *
+ * Budget: when the task's cooperative budget runs out mid-drain, the children not
+ * yet polled are kept (leftover) for the next poll and the task yields; polling them only
+ * to have each re-queue itself would make a join over n ready handles cost
+ * O(n * n / budget).
      *
      * failFast (tryJoin): the first failure drops every unfinished child and is
      * rethrown. Otherwise (join): failures are kept, the others run to completion,
@@ -46,6 +52,8 @@ public final class JoinAll implements Future<Object[]> {
     private ChildWaker[] wakers;
     private int remaining;
     private Throwable failure;
+    /** Children taken off the stack but not polled when the budget ran out; the poller's own. */
+    private ChildWaker leftover;
     /** Children woken since the last poll; a Treiber stack. */
     private volatile ChildWaker ready;
     private volatile Waker parentWaker;
@@ -61,20 +69,48 @@ public final class JoinAll implements Future<Object[]> {
     public Poll<Object[]> poll(Context cx) {
         parentWaker = cx.waker();
         if (wakers == null) {
+            // Every child starts queued, first child on top.
             wakers = new ChildWaker[children.length];
-            for (int i = 0; i < children.length; i++) {
-                wakers[i] = new ChildWaker(this, i);
-                pollChild(i, cx);
+            ChildWaker top = null;
+            for (int i = children.length - 1; i >= 0; i--) {
+                ChildWaker w = new ChildWaker(this, i);
+                w.queued = 1;
+                w.next = top;
+                top = w;
+                wakers[i] = w;
             }
-        } else {
-            ChildWaker w = (ChildWaker) READY.getAndSet(this, null);
-            while (w != null) {
-                ChildWaker next = w.next;
-                w.next = null;
-                w.queued = 0; // from here a wake queues it again
-                pollChild(w.index, cx);
-                w = next;
+            ready = top;
+        }
+        ContextAccess budget = ContextAccess.get();
+        // Children left over when the budget ran out last time, then those woken since.
+        ChildWaker w = leftover;
+        leftover = null;
+        boolean tookReady = false;
+        if (w == null) {
+            w = (ChildWaker) READY.getAndSet(this, null);
+            tookReady = true;
+        }
+        while (remaining > 0) {
+            if (w == null) {
+                if (tookReady) {
+                    break;
+                }
+                w = (ChildWaker) READY.getAndSet(this, null);
+                tookReady = true;
+                continue;
             }
+            if (budget.exhausted(cx)) {
+                // The task must yield: keep the rest for the next poll rather than polling
+                // each one only to have it re-queue itself.
+                leftover = w;
+                cx.waker().wake();
+                return Poll.pending();
+            }
+            ChildWaker next = w.next;
+            w.next = null;
+            w.queued = 0; // from here a wake queues it again
+            pollChild(w.index, cx);
+            w = next;
         }
         if (remaining > 0) {
             return Poll.pending();
