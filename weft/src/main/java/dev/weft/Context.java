@@ -47,6 +47,11 @@ public final class Context {
             }
 
             @Override
+            public int remaining(Context cx) {
+                return cx.root.budget;
+            }
+
+            @Override
             public boolean exhausted(Context cx) {
                 return cx.root.budget == 0;
             }

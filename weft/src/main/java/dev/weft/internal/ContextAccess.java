@@ -35,6 +35,9 @@ public abstract class ContextAccess {
     /** Whether the budget is spent. */
     public abstract boolean exhausted(Context cx);
 
+    /** Units left; negative when the context has no budget. */
+    public abstract int remaining(Context cx);
+
     /** Takes one unit without waking: a thread task's await that did not park. */
     public abstract void consume(Context cx);
 }

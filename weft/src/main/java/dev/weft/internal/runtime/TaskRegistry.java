@@ -1,17 +1,34 @@
 package dev.weft.internal.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Every live task of a runtime, so that shutdown can cancel them all and report the
  * ones that did not finish. Intrusive doubly linked lists, one per shard (by task
  * id), each under its own lock: adding and removing allocate nothing, and tasks
- * finishing on different workers rarely meet on a lock.
+ * finishing on different threads rarely meet on a lock.
+ *
+ * <p>The shard lock is a spin lock: its critical sections are a handful of pointer
+ * writes. A {@code ReentrantLock} parks a contended thread and unparks it on
+ * release, which, measured on the spawn benchmark (W1, thread tasks), made the
+ * registry the largest single cost of a spawn: a virtual thread that parks unmounts
+ * and must be rescheduled.
  */
 final class TaskRegistry {
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(Shard.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Shard[] shards;
     private final int mask;
     /** Set once shutdown begins: no task may join, and each removal wakes the shutdown. */
@@ -19,7 +36,7 @@ final class TaskRegistry {
     private volatile Thread shutdownWaiter;
 
     TaskRegistry(int workers) {
-        int n = Integer.highestOneBit(Math.max(16, workers * 4) - 1) << 1;
+        int n = Integer.highestOneBit(Math.max(64, workers * 16) - 1) << 1;
         shards = new Shard[n];
         for (int i = 0; i < n; i++) {
             shards[i] = new Shard();
@@ -30,7 +47,7 @@ final class TaskRegistry {
     /** Adds a new task; answers {@code false} if the runtime is shutting down. */
     boolean add(TaskCore<?> task) {
         Shard s = shards[(int) task.id & mask];
-        s.lock.lock();
+        s.lock();
         try {
             if (closed) {
                 return false;
@@ -43,13 +60,13 @@ final class TaskRegistry {
             s.count++;
             return true;
         } finally {
-            s.lock.unlock();
+            s.unlock();
         }
     }
 
     void remove(TaskCore<?> task) {
         Shard s = shards[(int) task.id & mask];
-        s.lock.lock();
+        s.lock();
         try {
             TaskCore<?> prev = task.registryPrev;
             TaskCore<?> next = task.registryNext;
@@ -68,7 +85,7 @@ final class TaskRegistry {
             task.registryNext = null;
             s.count--;
         } finally {
-            s.lock.unlock();
+            s.unlock();
         }
         if (closed) {
             Thread w = shutdownWaiter;
@@ -81,11 +98,11 @@ final class TaskRegistry {
     /** Refuses new tasks from now on; shutdown calls it before taking its snapshot. */
     void markClosed() {
         for (Shard s : shards) {
-            s.lock.lock();
+            s.lock();
             try {
                 closed = true;
             } finally {
-                s.lock.unlock();
+                s.unlock();
             }
         }
     }
@@ -94,13 +111,13 @@ final class TaskRegistry {
     List<TaskCore<?>> snapshot() {
         List<TaskCore<?>> all = new ArrayList<>();
         for (Shard s : shards) {
-            s.lock.lock();
+            s.lock();
             try {
                 for (TaskCore<?> t = s.head; t != null; t = t.registryNext) {
                     all.add(t);
                 }
             } finally {
-                s.lock.unlock();
+                s.unlock();
             }
         }
         return all;
@@ -109,11 +126,11 @@ final class TaskRegistry {
     int size() {
         int n = 0;
         for (Shard s : shards) {
-            s.lock.lock();
+            s.lock();
             try {
                 n += s.count;
             } finally {
-                s.lock.unlock();
+                s.unlock();
             }
         }
         return n;
@@ -137,8 +154,24 @@ final class TaskRegistry {
     }
 
     private static final class Shard {
-        final ReentrantLock lock = new ReentrantLock();
+        /** 1 while a thread holds the shard. */
+        volatile int locked;
         TaskCore<?> head;
         int count;
+
+        void lock() {
+            int spins = 0;
+            while ((int) LOCKED.compareAndExchangeAcquire(this, 0, 1) != 0) {
+                if (++spins < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // the holder was descheduled mid-section: let it finish
+                }
+            }
+        }
+
+        void unlock() {
+            LOCKED.setRelease(this, 0);
+        }
     }
 }

@@ -48,7 +48,7 @@ public final class ThreadContext implements Waker {
     /** A task's thread was interrupted while parked; its status is given back when the await ends. */
     private boolean interruptedMeanwhile;
     /** When this thread last yielded with a timed park; see {@link #yieldCarrier()}. */
-    private long lastFairYield = System.nanoTime();
+    private long lastFairYield;
 
     /** The runtime this thread serves, or {@code null}. */
     RuntimeCore runtime;
@@ -112,9 +112,12 @@ public final class ThreadContext implements Waker {
         depth++;
         try {
             for (;;) {
+                int budgetBefore = budgetLeft();
                 Poll<T> p = f.poll(cx);
                 if (p.isReady()) {
-                    spendOne();
+                    if (budgetLeft() == budgetBefore) {
+                        spendOne(); // the future took no unit itself: the await is the operation
+                    }
                     return p.value();
                 }
                 if (notified != 0 || ContextAccess.get().exhausted(cx)) {
@@ -141,6 +144,10 @@ public final class ThreadContext implements Waker {
                 notified = 1;
             }
         }
+    }
+
+    private int budgetLeft() {
+        return ContextAccess.get().remaining(cx);
     }
 
     private void spendOne() {

@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
  * queue, its LIFO slot, the global queue, and what it steals from the others.
  */
 public final class Worker extends Thread {
-    /** Tasks run from the LIFO slot in a row before the slot's task is queued instead (Tokio: 3). */
+    /** Tasks run from the LIFO slot in a row, while others wait, before the slot's task is queued instead (Tokio: 3). */
     private static final int MAX_LIFO_POLLS = 3;
 
     final Scheduler scheduler;
@@ -112,21 +112,27 @@ public final class Worker extends Thread {
             }
         }
         task.run(this);
-        for (int i = 0; i < MAX_LIFO_POLLS; i++) {
+        for (int polls = 0; ; polls++) {
             FutureTask<?> next = lifo;
             if (next == null) {
                 return;
             }
             lifo = null;
+            if (polls >= MAX_LIFO_POLLS && hasOtherWork()) {
+                // Tasks waking each other through the slot would hold this worker while
+                // others wait in the queues: let them go first. (With nothing waiting, a
+                // chain keeps the slot: queueing it would only wake an idle worker to
+                // steal a task this one is about to run.)
+                local.push(next, scheduler.inject);
+                scheduler.idle.notifyOne();
+                return;
+            }
             next.run(this);
         }
-        FutureTask<?> next = lifo;
-        if (next != null) {
-            // Two tasks waking each other would hold this worker forever; queue it.
-            lifo = null;
-            local.push(next, scheduler.inject);
-            scheduler.idle.notifyOne();
-        }
+    }
+
+    private boolean hasOtherWork() {
+        return !local.isEmpty() || !scheduler.inject.isEmpty();
     }
 
     private void parkIdle() {
