@@ -205,4 +205,41 @@ class SchedulerTest {
             assertEquals(2, threads.size(), threads.toString());
         }
     }
+
+    @Test
+    void twoTasksWakingEachOtherForeverDoNotStarveAQueuedOne() {
+        try (Runtime rt = Runtime.builder().currentThread().build()) {
+            AtomicReference<Waker> a = new AtomicReference<>();
+            AtomicReference<Waker> b = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            JoinHandle<Object> pinger = rt.spawn(bouncer(a, b, stop));
+            JoinHandle<Object> ponger = rt.spawn(bouncer(b, a, stop));
+            // On the only worker, the pair hands the LIFO slot back and forth; this task
+            // waits in the queue and runs only if the slot gives way to it.
+            assertEquals("ran", rt.spawn(Future.ready("ran")).await());
+            stop.set(true);
+            Waker w = a.get();
+            if (w != null) {
+                w.wake();
+            }
+            pinger.await();
+            ponger.await();
+        }
+    }
+
+    /** Wakes the other side and waits to be woken, until stopped. */
+    private static Future<Object> bouncer(AtomicReference<Waker> mine, AtomicReference<Waker> other,
+            java.util.concurrent.atomic.AtomicBoolean stop) {
+        return cx -> {
+            Waker o = other.get();
+            if (o != null) {
+                o.wake();
+            }
+            if (stop.get()) {
+                return Poll.ready(null);
+            }
+            mine.set(cx.waker());
+            return Poll.pending();
+        };
+    }
 }
