@@ -212,19 +212,17 @@ public final class ThreadContext implements Waker {
 
     /** A thread outside every task was interrupted while awaiting: drop the future and give up. */
     private CancelledException interrupted(Future<?> f) {
-        CancelledException e = new CancelledException("thread '" + thread.getName()
-                + "' was interrupted while awaiting; the future was dropped (the interrupt status is kept)");
-        try {
-            f.drop();
-        } catch (Throwable t) {
-            e.addSuppressed(t);
-        }
-        return e;
+        return dropping(f, new CancelledException("thread '" + thread.getName()
+                + "' was interrupted while awaiting; the future was dropped (the interrupt status is kept)"));
     }
 
-    /** Drops the awaited future of a cancelled task; a failing drop is kept as suppressed. */
+    /** Drops the awaited future of a cancelled task. */
     private CancelledException cancel(Future<?> f) {
-        CancelledException e = cancelledException();
+        return dropping(f, cancelledException());
+    }
+
+    /** Drops {@code f} on the way out with {@code e}; a failing drop is kept as suppressed. */
+    private static CancelledException dropping(Future<?> f, CancelledException e) {
         try {
             f.drop();
         } catch (Throwable t) {
