@@ -148,10 +148,6 @@ final class Idle {
         }
     }
 
-    int searching() {
-        return state.get() & SEARCHING_MASK;
-    }
-
     int parkedWorkers() {
         return workers - (state.get() >>> 16);
     }

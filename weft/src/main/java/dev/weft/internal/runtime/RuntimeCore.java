@@ -83,18 +83,6 @@ public final class RuntimeCore {
         return w != null ? w.currentTask : ThreadContext.current().task;
     }
 
-    /** Makes the calling (non-worker) thread belong to this runtime until {@link #exitThread}. */
-    public RuntimeCore enterThread() {
-        ThreadContext tc = ThreadContext.current();
-        RuntimeCore previous = tc.runtime;
-        tc.runtime = this;
-        return previous;
-    }
-
-    public static void exitThread(RuntimeCore previous) {
-        ThreadContext.current().runtime = previous;
-    }
-
     // ---- spawning ----------------------------------------------------------------
 
     public <T> JoinHandle<T> spawnFuture(Future<T> future, String name) {
@@ -281,11 +269,6 @@ public final class RuntimeCore {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Whether the shutdown has completed. */
-    public boolean isTerminated() {
-        return phase.get() == TERMINATED;
     }
 
     // ---- metrics -----------------------------------------------------------------

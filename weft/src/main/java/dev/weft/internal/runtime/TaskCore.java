@@ -137,11 +137,6 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
         return Optional.ofNullable(name);
     }
 
-    /** The name, or {@code null}. */
-    public final String nameOrNull() {
-        return name;
-    }
-
     @Override
     public final AbortHandle abortHandle() {
         return this;
@@ -163,16 +158,6 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
     }
 
     // ---- finishing -------------------------------------------------------------
-
-    /** Whether the outcome is a failure (not a value, not cancelled). */
-    public final boolean isFailed() {
-        return outcome instanceof Failure;
-    }
-
-    /** Whether the task finished cancelled. */
-    public final boolean isCancelled() {
-        return outcome == CANCELLED;
-    }
 
     final void finishWithValue(T value) {
         finish(value == null ? NULL_VALUE : value);

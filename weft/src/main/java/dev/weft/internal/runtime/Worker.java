@@ -11,7 +11,6 @@ public final class Worker extends Thread {
     private static final int MAX_LIFO_POLLS = 3;
 
     final Scheduler scheduler;
-    final int index;
     final LocalQueue local = new LocalQueue();
     /** The task woken last by a task on this worker; runs next. Owner-only. */
     FutureTask<?> lifo;
@@ -32,7 +31,6 @@ public final class Worker extends Thread {
     Worker(Scheduler scheduler, int index, String name) {
         super(name);
         this.scheduler = scheduler;
-        this.index = index;
         this.seed = 0x9E3779B9 * (index + 1);
         setDaemon(true);
     }
