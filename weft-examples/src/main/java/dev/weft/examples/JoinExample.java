@@ -56,17 +56,29 @@ public final class JoinExample {
         this.network = network;
     }
 
-    /** {@code async fn fetch_users()}. */
+    /**
+     * {@code async fn fetch_users()}.
+     *
+     * <p>Cancel safety: dropping it aborts the call in flight; nothing was received yet, so nothing is lost.
+     */
     public Future<List<String>> fetchUsers() {
         return async(() -> call("users", List.of("ada", "grace", "linus")));
     }
 
-    /** {@code async fn fetch_orders()}. */
+    /**
+     * {@code async fn fetch_orders()}.
+     *
+     * <p>Cancel safety: dropping it aborts the call in flight; nothing was received yet, so nothing is lost.
+     */
     public Future<List<String>> fetchOrders() {
         return async(() -> call("orders", List.of("order-1", "order-2")));
     }
 
-    /** {@code async fn fetch_inventory()}. */
+    /**
+     * {@code async fn fetch_inventory()}.
+     *
+     * <p>Cancel safety: dropping it aborts the call in flight; nothing was received yet, so nothing is lost.
+     */
     public Future<Map<String, Integer>> fetchInventory() {
         return async(() -> call("inventory", Map.of("spoons", 12, "forks", 7)));
     }

@@ -231,7 +231,10 @@ public final class PollHarness<T> implements AutoCloseable {
         return cx;
     }
 
-    /** The future under test. */
+    /**
+     * The future under test, itself (not a new future). Polling or dropping it
+     * directly bypasses the harness's counts; cancel safety is the future's own.
+     */
     public Future<T> future() {
         return future;
     }
