@@ -8,4 +8,6 @@ module dev.weft {
     exports dev.weft;
     exports dev.weft.runtime;
     exports dev.weft.task;
+    exports dev.weft.time;
+    exports dev.weft.util;
 }

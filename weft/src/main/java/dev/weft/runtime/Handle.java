@@ -1,9 +1,12 @@
 package dev.weft.runtime;
 
-import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Future;
+import dev.weft.internal.Bodies;
 import dev.weft.internal.runtime.RuntimeCore;
+import dev.weft.internal.time.ClockAccess;
+import dev.weft.internal.time.TimeDriver;
+import dev.weft.time.Clock;
 import dev.weft.task.JoinHandle;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -111,6 +114,20 @@ public final class Handle {
     /** Whether the runtime was built with time enabled. */
     public boolean isTimeEnabled() {
         return core.config().timeEnabled();
+    }
+
+    /**
+     * The runtime's clock: see {@link Clock}.
+     *
+     * @throws IllegalStateException if the runtime was built without time
+     */
+    public Clock clock() {
+        TimeDriver driver = core.timeDriver();
+        if (driver == null) {
+            throw new IllegalStateException("runtime '" + core.config().name() + "' was built without time;"
+                    + " build it with Runtime.builder().enableTime() (or enableAll(), or startPaused(true))");
+        }
+        return ClockAccess.get().clockOf(driver);
     }
 
     /** The machinery behind this handle; for Weft's own packages. */

@@ -95,6 +95,16 @@ public final class Runtime implements AutoCloseable {
         return builder().enableAll().main(body);
     }
 
+    /**
+     * The runtime's clock, to pause and advance it from anywhere, a test's own thread
+     * included.
+     *
+     * @throws IllegalStateException if the runtime was built without time
+     */
+    public dev.weft.time.Clock clock() {
+        return handle.clock();
+    }
+
     /** The runtime's handle, for spawning onto it from anywhere. */
     public Handle handle() {
         return handle;
@@ -238,6 +248,8 @@ public final class Runtime implements AutoCloseable {
         private UnhandledExceptionPolicy policy = UnhandledExceptionPolicy.LOG;
         private boolean io;
         private boolean time;
+        private boolean startPaused;
+        private boolean autoAdvance = true;
         private int eventInterval = 61;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
 
@@ -357,11 +369,34 @@ public final class Runtime implements AutoCloseable {
         }
 
         /**
-         * Enables the timer driver. The flag is recorded ({@link Handle#isTimeEnabled()});
-         * this version of Weft has no timer driver yet, so nothing else changes.
+         * Enables the timer driver: {@code dev.weft.time}'s sleeps, timeouts and
+         * intervals, on a hierarchical timing wheel fired by one platform thread
+         * ({@code prefix-timer-N}). Without it they throw, naming this method.
          */
         public Builder enableTime() {
             this.time = true;
+            return this;
+        }
+
+        /**
+         * Starts the runtime with its clock paused (Tokio's {@code start_paused}), for
+         * tests: see {@link dev.weft.time.Clock}. Enables time.
+         */
+        public Builder startPaused(boolean paused) {
+            this.startPaused = paused;
+            if (paused) {
+                this.time = true;
+            }
+            return this;
+        }
+
+        /**
+         * Whether a paused clock jumps to the next timer by itself once every task is
+         * parked; default {@code true}. Off, a paused clock moves only by
+         * {@link dev.weft.time.Clock#advance}.
+         */
+        public Builder autoAdvance(boolean on) {
+            this.autoAdvance = on;
             return this;
         }
 
@@ -419,7 +454,7 @@ public final class Runtime implements AutoCloseable {
             String n = name != null ? name : "weft-" + RUNTIMES.incrementAndGet();
             return new Runtime(new RuntimeConfig(n, workerThreads, maxBlockingThreads, blockingKeepAlive,
                     blockingQueueCapacity, threadNamePrefix, threadNameFn, onThreadStart, onThreadStop, policy,
-                    io, time, eventInterval, shutdownTimeout, new AtomicInteger()));
+                    io, time, startPaused, autoAdvance, eventInterval, shutdownTimeout, new AtomicInteger()));
         }
     }
 }

@@ -37,6 +37,7 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
         } finally {
             tc.task = null;
             tc.bindings = null;
+            runtime.becameInactive(); // counted since spawnBlocking
         }
     }
 
@@ -50,6 +51,7 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
     boolean cancelIfQueued() {
         if (phase.compareAndSet(QUEUED, CANCELLED)) {
             finishCancelled();
+            runtime.becameInactive(); // counted since spawnBlocking; it never ran
             return true;
         }
         return false;

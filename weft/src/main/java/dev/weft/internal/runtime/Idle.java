@@ -35,14 +35,17 @@ final class Idle {
     private static final int SEARCHING_MASK = UNPARKED_ONE - 1;
 
     private final int workers;
+    /** Told when a worker parks or wakes (its activity count drives the paused clock). */
+    private final RuntimeCore runtime;
     private final AtomicInteger state;
     private final ReentrantLock lock = new ReentrantLock();
     /** Parked workers, a stack; guarded by {@link #lock}. */
     private final Worker[] parked;
     private int parkedCount;
 
-    Idle(int workers) {
+    Idle(int workers, RuntimeCore runtime) {
         this.workers = workers;
+        this.runtime = runtime;
         this.state = new AtomicInteger(workers * UNPARKED_ONE);
         this.parked = new Worker[workers];
     }
@@ -75,6 +78,7 @@ final class Idle {
         w.inParkedStack = false;
         w.notified = true;
         state.addAndGet(UNPARKED_ONE + 1);
+        runtime.becameActive(); // before the unpark: no moment in which it runs uncounted
         return w;
     }
 
@@ -113,15 +117,18 @@ final class Idle {
 
     /** A worker is about to park; answers whether it was the last one searching. */
     boolean park(Worker w, boolean searching) {
+        boolean lastSearcher;
         lock.lock();
         try {
             int prev = state.getAndAdd(-UNPARKED_ONE - (searching ? 1 : 0));
             parked[parkedCount++] = w;
             w.inParkedStack = true;
-            return searching && (prev & SEARCHING_MASK) == 1;
+            lastSearcher = searching && (prev & SEARCHING_MASK) == 1;
         } finally {
             lock.unlock();
         }
+        runtime.becameInactive();
+        return lastSearcher;
     }
 
     /** A worker that registered as parked found work before sleeping; it comes back searching. */
@@ -143,6 +150,7 @@ final class Idle {
             }
             w.inParkedStack = false;
             state.addAndGet(UNPARKED_ONE + 1);
+            runtime.becameActive();
         } finally {
             lock.unlock();
         }

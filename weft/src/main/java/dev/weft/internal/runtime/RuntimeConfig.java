@@ -19,18 +19,25 @@ public record RuntimeConfig(
         UnhandledExceptionPolicy unhandledExceptionPolicy,
         boolean ioEnabled,
         boolean timeEnabled,
+        boolean startPaused,
+        boolean autoAdvance,
         int eventInterval,
         Duration shutdownTimeout,
         AtomicInteger threadCounter) {
 
     /** Which kind of platform thread a name is for. */
-    public enum ThreadRole { WORKER, BLOCKING }
+    public enum ThreadRole { WORKER, BLOCKING, TIMER }
 
     String threadName(ThreadRole role) {
         if (threadNameFn != null) {
             return threadNameFn.get();
         }
-        return threadNamePrefix + (role == ThreadRole.WORKER ? "-worker-" : "-blocking-") + threadCounter.incrementAndGet();
+        String kind = switch (role) {
+            case WORKER -> "-worker-";
+            case BLOCKING -> "-blocking-";
+            case TIMER -> "-timer-";
+        };
+        return threadNamePrefix + kind + threadCounter.incrementAndGet();
     }
 
     void runThreadStartHook() {

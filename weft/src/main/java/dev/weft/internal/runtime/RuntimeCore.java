@@ -1,6 +1,7 @@
 package dev.weft.internal.runtime;
 
 import dev.weft.Future;
+import dev.weft.internal.time.TimeDriver;
 import dev.weft.runtime.Handle;
 import dev.weft.runtime.ShutdownReport;
 import dev.weft.runtime.UnhandledExceptionPolicy;
@@ -30,6 +31,14 @@ public final class RuntimeCore {
     final Scheduler scheduler;
     final BlockingPool blocking;
     final TaskRegistry registry;
+    /** The timers and clock, or {@code null} if time is not enabled. */
+    private final TimeDriver time;
+    /**
+     * What could still make progress without the clock moving: workers not parked,
+     * plus thread tasks and blocking jobs not parked in a Weft await. The paused
+     * clock auto-advances only at zero; see docs/adr/0003.
+     */
+    private final AtomicInteger active;
     private final AtomicInteger phase = new AtomicInteger(RUNNING);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile ShutdownReport report;
@@ -38,10 +47,52 @@ public final class RuntimeCore {
     public RuntimeCore(RuntimeConfig config) {
         this.config = config;
         this.registry = new TaskRegistry(config.workerThreads());
+        this.active = new AtomicInteger(config.workerThreads()); // workers start awake
         this.scheduler = new Scheduler(this, config.workerThreads(), config.eventInterval());
         this.blocking = new BlockingPool(this, config.maxBlockingThreads(),
                 config.blockingKeepAlive().toNanos(), config.blockingQueueCapacity());
+        this.time = config.timeEnabled()
+                ? new TimeDriver(config.threadName(RuntimeConfig.ThreadRole.TIMER), config.startPaused(),
+                        config.autoAdvance(), this::isQuiescent)
+                : null;
+        if (time != null) {
+            time.start();
+        }
         scheduler.start();
+    }
+
+    /** The timer driver, or {@code null} if this runtime was built without time. */
+    public TimeDriver timeDriver() {
+        return time;
+    }
+
+    // ---- activity, for the paused clock --------------------------------------------
+
+    /** A worker woke, or a thread task or blocking job started or was woken from a Weft await. */
+    void becameActive() {
+        active.incrementAndGet();
+    }
+
+    /** The reverse of {@link #becameActive()}; at zero the paused clock may move. */
+    void becameInactive() {
+        if (active.decrementAndGet() == 0 && time != null) {
+            time.signalQuiescent();
+        }
+    }
+
+    /**
+     * Nothing can make progress unless the clock moves. The count is read on both
+     * sides of the queue check: a parking worker gives up its count before it
+     * re-checks the queues and takes it back if it finds work, so a count of zero
+     * alone may come from that window.
+     */
+    boolean isQuiescent() {
+        return active.get() == 0 && !scheduler.hasWork() && active.get() == 0;
+    }
+
+    /** For tests: the activity count. */
+    public int activeCount() {
+        return active.get();
     }
 
     public RuntimeConfig config() {
@@ -117,6 +168,7 @@ public final class RuntimeCore {
         ThreadTask<T> task = new ThreadTask<>(this, name, body, inherited);
         task.failureIsRethrown = rethrown;
         register(task, "spawn");
+        becameActive(); // until its run() ends, except while parked in an await
         task.start();
         return task;
     }
@@ -125,9 +177,11 @@ public final class RuntimeCore {
         Objects.requireNonNull(body, "body");
         BlockingTask<T> task = new BlockingTask<>(this, name, body);
         register(task, "spawnBlocking");
+        becameActive(); // until it ends or is cancelled unstarted, except while parked in an await
         try {
             blocking.submit(task);
         } catch (RuntimeException refused) {
+            becameInactive();
             registry.remove(task);
             throw refused;
         }
@@ -223,6 +277,12 @@ public final class RuntimeCore {
             }
             for (Thread t : blocking.awaitThreads(deadline)) {
                 alive.add(t.getName());
+            }
+            if (time != null) {
+                time.stop(deadline);
+                if (time.thread().isAlive()) {
+                    alive.add(time.thread().getName());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // keep the caller's interrupt; report what is left

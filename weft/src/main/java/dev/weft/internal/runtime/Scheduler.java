@@ -16,7 +16,7 @@ final class Scheduler {
     Scheduler(RuntimeCore runtime, int workerCount, int eventInterval) {
         this.runtime = runtime;
         this.eventInterval = eventInterval;
-        this.idle = new Idle(workerCount);
+        this.idle = new Idle(workerCount, runtime);
         this.workers = new Worker[workerCount];
         for (int i = 0; i < workerCount; i++) {
             workers[i] = new Worker(this, i, runtime.config.threadName(RuntimeConfig.ThreadRole.WORKER));

@@ -18,10 +18,21 @@ public final class ThreadContext implements Waker {
     /*
      * Implementation notes.
      *
-     * notified: 0 or 1. wake() sets it and unparks the thread; the awaiting loop
-     * parks until it is set, then clears it and polls again. A wake that lands
-     * before the park is kept by the flag, so none is lost; extra wakes fold into
-     * one. cancelled is set by abort() before it wakes, so the woken loop sees it.
+     * notified: 0 (running), 1 (woken) or PARKED. wake() sets 1 and unparks the
+     * thread; the awaiting loop parks until it is 1, then clears it and polls again.
+     * A wake that lands before the park is kept by the flag, so none is lost; extra
+     * wakes fold into one.
+     *
+     * PARKED is used by the threads of a runtime's tasks (thread tasks, blocking
+     * jobs), which the runtime counts as active unless they are parked in an await
+     * (its paused clock auto-advances only when nothing is active; docs/adr/0003).
+     * Such a thread moves 0 -> PARKED by CAS and then stops counting itself; a wake
+     * that finds PARKED counts the thread back in *before* its CAS PARKED -> 1 makes
+     * the thread runnable (and takes the count back if the CAS fails), so there is
+     * no moment at which the thread may run uncounted. Threads outside every task
+     * park in state 0, as before.
+     *
+     * cancelled is set by abort() before it wakes, so the woken loop sees it.
      *
      * Tested by AwaitTest (ready first poll, wake before park, wake from another
      * thread, cancellation while parked).
@@ -29,6 +40,8 @@ public final class ThreadContext implements Waker {
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
     private static final long FAIR_YIELD_NANOS = 1_000_000;
+    /** {@link #notified}: a task's thread parked in an await, not counted as active. */
+    private static final int PARKED = 2;
 
     static {
         try {
@@ -83,8 +96,24 @@ public final class ThreadContext implements Waker {
 
     @Override
     public void wake() {
-        if ((int) NOTIFIED.getAndSet(this, 1) == 0) {
-            LockSupport.unpark(thread);
+        for (;;) {
+            int s = notified;
+            if (s == 1) {
+                return;
+            }
+            if (s == PARKED) {
+                // Count the thread back in before it can run (see the notes).
+                RuntimeCore rt = runtime;
+                rt.becameActive();
+                if (NOTIFIED.compareAndSet(this, PARKED, 1)) {
+                    LockSupport.unpark(thread);
+                    return;
+                }
+                rt.becameInactive(); // it was woken meanwhile; look again
+            } else if (NOTIFIED.compareAndSet(this, 0, 1)) {
+                LockSupport.unpark(thread); // a thread outside every task parks in state 0
+                return;
+            }
         }
     }
 
@@ -194,14 +223,28 @@ public final class ThreadContext implements Waker {
      * every task (a test's, a caller of blockOn) answers {@code true}: give up.
      */
     private boolean parkUntilWoken() {
-        while ((int) NOTIFIED.getAndSet(this, 0) == 0) {
-            LockSupport.park(this);
-            if (Thread.interrupted()) {
-                if (task == null) {
-                    Thread.currentThread().interrupt();
-                    return true;
+        RuntimeCore counted = task != null ? runtime : null;
+        while (!NOTIFIED.compareAndSet(this, 1, 0)) {
+            if (counted != null) {
+                if (!NOTIFIED.compareAndSet(this, 0, PARKED)) {
+                    continue; // a wake came in between
                 }
-                interruptedMeanwhile = true;
+                counted.becameInactive();
+                while (notified == PARKED) {
+                    LockSupport.park(this);
+                    if (Thread.interrupted()) {
+                        interruptedMeanwhile = true;
+                    }
+                }
+            } else {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    if (task == null) {
+                        Thread.currentThread().interrupt();
+                        return true;
+                    }
+                    interruptedMeanwhile = true;
+                }
             }
         }
         if (cx.hasBudget()) {

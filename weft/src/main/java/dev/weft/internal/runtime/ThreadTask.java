@@ -26,6 +26,14 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable {
 
     @Override
     public void run() {
+        try {
+            runBody();
+        } finally {
+            runtime.becameInactive(); // counted from its spawn (RuntimeCore.startThread)
+        }
+    }
+
+    private void runBody() {
         ThreadContext.install(context);
         Callable<T> b = body;
         body = null;

@@ -1,0 +1,474 @@
+package dev.weft.internal.time;
+
+import dev.weft.Waker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A runtime's timers and clock: the {@link TimerWheel}, the platform thread that
+ * fires it, and the clock that tests can pause and advance.
+ *
+ * <p>See {@code docs/adr/0003-timers-and-paused-clock.md}.
+ */
+public final class TimeDriver {
+    /*
+     * Implementation notes.
+     *
+     * Clock. now() = System.nanoTime() + offset while running, pausedNow while
+     * paused. Ticks are milliseconds since `origin`: a deadline's tick is rounded
+     * up, the current tick down, so nothing fires before its deadline.
+     *
+     * Real time. The driver thread fires what is due, then parks until the start of
+     * the next expiring slot. `plannedWake` (written under the lock) is the tick it
+     * parks towards; an insert with an earlier tick unparks it. While paused,
+     * plannedWake is Long.MIN_VALUE: inserts never unpark, time does not move.
+     *
+     * Paused time. The driver moves the clock only when the runtime is quiescent
+     * (the `quiescent` check given by the runtime: nothing that could make progress
+     * without the clock moving; see the ADR), and then only to the next slot start
+     * or to the target of an advance, whichever comes first. After each step it
+     * fires what is due and goes back to waiting for quiescence. The runtime calls
+     * signalQuiescent() whenever its activity count drops to zero; the driver reads
+     * the state again after every park, and unpark() keeps a permit, so a signal
+     * sent before the driver parks is not lost.
+     *
+     * Firing. Entries are taken out of the wheel and marked FIRED under the lock;
+     * their wakers are called after it is released.
+     */
+    private static final long TICK_NANOS = 1_000_000;
+    private static final System.Logger LOG = System.getLogger("dev.weft.time");
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TimerWheel wheel;
+    private final long origin;
+    private final BooleanSupplier quiescent;
+    private final Thread thread;
+
+    private volatile boolean paused;
+    private volatile long pausedNow;
+    private volatile long offset;
+    private volatile boolean autoAdvance;
+    private volatile boolean stopped;
+    /** The tick the driver sleeps towards; guarded by {@link #lock}. */
+    private long plannedWake = Long.MAX_VALUE;
+    /** The advance in progress, or {@code null}; guarded by {@link #lock}. */
+    private Advance advance;
+    /** Entries fired by the driver, for metrics. */
+    private volatile long fired;
+
+    /**
+     * @param quiescent answers whether nothing in the runtime can make progress
+     *                  unless the clock moves (consulted only while paused)
+     */
+    public TimeDriver(String threadName, boolean startPaused, boolean autoAdvance, BooleanSupplier quiescent) {
+        this.origin = System.nanoTime();
+        this.wheel = new TimerWheel(0);
+        this.quiescent = quiescent;
+        this.autoAdvance = autoAdvance;
+        if (startPaused) {
+            this.pausedNow = origin;
+            this.paused = true;
+            this.plannedWake = Long.MIN_VALUE;
+        }
+        this.thread = new Thread(this::run, threadName);
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    // ---- the clock ---------------------------------------------------------------
+
+    /** The runtime clock, in {@link System#nanoTime()} units. */
+    public long now() {
+        return paused ? pausedNow : System.nanoTime() + offset;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    public boolean isAutoAdvance() {
+        return autoAdvance;
+    }
+
+    public void setAutoAdvance(boolean on) {
+        autoAdvance = on;
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Stops the clock, moving it up to the next whole millisecond first.
+     *
+     * @throws IllegalStateException if it is paused already
+     */
+    public void pause() {
+        lock.lock();
+        try {
+            if (paused) {
+                throw new IllegalStateException("the clock is paused already; call resume() before pausing it again");
+            }
+            // On a whole tick, so that a sleep of whole milliseconds made while paused
+            // ends exactly where an advance of the same length arrives.
+            pausedNow = origin + (nowTick(System.nanoTime() + offset) + 1) * TICK_NANOS;
+            paused = true;
+            plannedWake = Long.MIN_VALUE;
+        } finally {
+            lock.unlock();
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Lets the clock run again from where it stands; an advance in progress fails.
+     *
+     * @throws IllegalStateException if it is not paused
+     */
+    public void resume() {
+        Advance interrupted;
+        lock.lock();
+        try {
+            if (!paused) {
+                throw new IllegalStateException("the clock is not paused; resume() only undoes pause()");
+            }
+            offset = pausedNow - System.nanoTime();
+            paused = false;
+            plannedWake = Long.MAX_VALUE;
+            interrupted = advance;
+            advance = null;
+        } finally {
+            lock.unlock();
+        }
+        if (interrupted != null) {
+            interrupted.fail(new IllegalStateException("the clock was resumed while advancing it; the advance stopped at "
+                    + (now() - interrupted.start) / TICK_NANOS + " ms of the requested " + interrupted.requestedMillis() + " ms"));
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Starts moving the paused clock forward by {@code nanos}, timer by timer; the
+     * returned advance completes once the target is reached and the runtime is
+     * quiescent again.
+     *
+     * @throws IllegalStateException if the clock is not paused, or another advance is in progress
+     */
+    public Advance advance(long nanos) {
+        Advance a;
+        lock.lock();
+        try {
+            if (!paused) {
+                throw new IllegalStateException("advance() needs a paused clock: build the runtime with startPaused(true)"
+                        + " or call Time.pause() first");
+            }
+            if (advance != null) {
+                throw new IllegalStateException("another advance of this clock is in progress; await it before"
+                        + " advancing again");
+            }
+            a = new Advance(pausedNow, satAdd(pausedNow, nanos));
+            advance = a;
+        } finally {
+            lock.unlock();
+        }
+        LockSupport.unpark(thread);
+        return a;
+    }
+
+    /** Stops {@code a} where it got to, if it is still in progress. */
+    public void cancelAdvance(Advance a) {
+        lock.lock();
+        try {
+            if (advance == a) {
+                advance = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The runtime is quiescent, maybe: the driver looks again if the clock is paused. */
+    public void signalQuiescent() {
+        if (paused) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    // ---- timers ------------------------------------------------------------------
+
+    /** Called through {@link TimerEntry#register}. */
+    boolean register(TimerEntry e, long deadlineNanos) {
+        long tick = deadlineTick(deadlineNanos);
+        boolean wake;
+        lock.lock();
+        try {
+            if (stopped) {
+                throw new IllegalStateException("the runtime of this timer is shut down; its timers no longer fire");
+            }
+            if (!wheel.insert(e, tick)) {
+                return false;
+            }
+            e.setState(TimerEntry.FILED);
+            wake = tick < plannedWake;
+            if (wake) {
+                plannedWake = tick;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (wake) {
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    /** Called through {@link TimerEntry#cancel}. */
+    void cancel(TimerEntry e) {
+        lock.lock();
+        try {
+            if (e.state() == TimerEntry.FILED) {
+                wheel.remove(e);
+                e.setState(TimerEntry.IDLE);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Timers in the wheel. */
+    public int pendingTimers() {
+        lock.lock();
+        try {
+            return wheel.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long firedTimers() {
+        return fired;
+    }
+
+    /** The deadline of the earliest timer's slot, on the runtime clock, or {@link Long#MAX_VALUE}. */
+    long nextDeadlineNanos() {
+        lock.lock();
+        try {
+            long t = wheel.nextExpiration();
+            return t == Long.MAX_VALUE ? t : origin + t * TICK_NANOS;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long deadlineTick(long deadlineNanos) {
+        long d = deadlineNanos - origin;
+        return d <= 0 ? 0 : Math.floorDiv(d - 1, TICK_NANOS) + 1;
+    }
+
+    private long nowTick(long nowNanos) {
+        return Math.floorDiv(nowNanos - origin, TICK_NANOS);
+    }
+
+    // ---- the driver thread -------------------------------------------------------
+
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Stops the driver thread and waits for it until {@code deadlineNanos} (System.nanoTime). */
+    public void stop(long deadlineNanos) throws InterruptedException {
+        Advance interrupted;
+        lock.lock();
+        try {
+            stopped = true;
+            interrupted = advance;
+            advance = null;
+        } finally {
+            lock.unlock();
+        }
+        if (interrupted != null) {
+            interrupted.fail(new IllegalStateException("the runtime shut down while its clock was being advanced"));
+        }
+        LockSupport.unpark(thread);
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0 && thread.isAlive()) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+    }
+
+    private void run() {
+        List<TimerEntry> due = new ArrayList<>();
+        while (!stopped) {
+            fireDue(due);
+            if (paused) {
+                stepPausedClock();
+            } else {
+                sleepUntilNextTimer();
+            }
+        }
+    }
+
+    private void fireDue(List<TimerEntry> due) {
+        lock.lock();
+        try {
+            wheel.advance(nowTick(now()), e -> {
+                e.setState(TimerEntry.FIRED);
+                due.add(e);
+            });
+        } finally {
+            lock.unlock();
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        fired += due.size();
+        for (TimerEntry e : due) {
+            Waker w = e.waker;
+            if (w != null) {
+                try {
+                    w.wake();
+                } catch (Throwable t) {
+                    // One waker that throws must not keep the others from firing.
+                    LOG.log(System.Logger.Level.WARNING, "a timer's waker threw; the other timers fire as usual", t);
+                }
+            }
+        }
+        due.clear();
+    }
+
+    private void sleepUntilNextTimer() {
+        long next;
+        lock.lock();
+        try {
+            if (paused || stopped) {
+                return;
+            }
+            next = wheel.nextExpiration();
+            plannedWake = next;
+        } finally {
+            lock.unlock();
+        }
+        if (next == Long.MAX_VALUE) {
+            LockSupport.park(this);
+        } else {
+            long wait = origin + next * TICK_NANOS - now();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
+        }
+    }
+
+    /** One step of the paused clock: wait for quiescence, then move to the next event. */
+    private void stepPausedClock() {
+        Advance a;
+        lock.lock();
+        try {
+            a = advance;
+        } finally {
+            lock.unlock();
+        }
+        if ((a == null && !autoAdvance) || !isQuiescent()) {
+            LockSupport.park(this);
+            return;
+        }
+        long next = nextDeadlineNanos();
+        if (a == null) {
+            if (next == Long.MAX_VALUE) {
+                LockSupport.park(this); // nothing to advance to: a new timer or a signal wakes us
+            } else {
+                moveTo(next);
+            }
+            return;
+        }
+        if (next < a.target) {
+            moveTo(next);
+        } else if (pausedNow < a.target) {
+            moveTo(a.target); // fired next round; completed once that settles
+        } else {
+            lock.lock();
+            try {
+                if (advance == a) {
+                    advance = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            a.complete();
+        }
+    }
+
+    /** The runtime is quiescent: read twice around the queue check (see the ADR and RuntimeCore). */
+    private boolean isQuiescent() {
+        return quiescent.getAsBoolean();
+    }
+
+    private void moveTo(long nanos) {
+        lock.lock();
+        try {
+            if (paused && nanos > pausedNow) {
+                pausedNow = nanos;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long satAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    /** An advance of the paused clock in progress; completes once its target is reached and settled. */
+    public static final class Advance {
+        final long start;
+        final long target;
+        private volatile Waker waker;
+        /** null while running; a sentinel when done; the failure otherwise. */
+        private volatile Object outcome;
+        private static final Object DONE = new Object();
+
+        Advance(long start, long target) {
+            this.start = start;
+            this.target = target;
+        }
+
+        long requestedMillis() {
+            return (target - start) / TICK_NANOS;
+        }
+
+        /** Whether it finished; throws the failure if it failed. */
+        public boolean isDone() {
+            Object o = outcome;
+            if (o instanceof RuntimeException failure) {
+                throw failure;
+            }
+            return o != null;
+        }
+
+        /** Keeps {@code w} to wake when the advance finishes. */
+        public void setWaker(Waker w) {
+            waker = w;
+        }
+
+        void complete() {
+            outcome = DONE;
+            wakeWaiter();
+        }
+
+        void fail(RuntimeException failure) {
+            outcome = failure;
+            wakeWaiter();
+        }
+
+        private void wakeWaiter() {
+            Waker w = waker;
+            if (w != null) {
+                w.wake();
+            }
+        }
+    }
+}
