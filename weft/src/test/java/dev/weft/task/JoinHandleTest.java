@@ -12,12 +12,14 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.runtime.Runtime;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,6 +182,44 @@ class JoinHandleTest {
         assertTrue(parked.await(10, TimeUnit.SECONDS));
         h.abort();
         assertTrue(assertThrows(JoinError.class, h::await).isCancelled());
+    }
+
+    @Test
+    void abortBeforeTheFirstAwaitIsSeenByThatAwait() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch aborted = new CountDownLatch(1);
+        AtomicBoolean awaitThrew = new AtomicBoolean();
+        JoinHandle<Integer> h = rt.spawn(() -> {
+            running.countDown();
+            aborted.await(); // a JDK wait, not an await: the task has not awaited anything yet
+            try {
+                return Future.ready(1).await();
+            } catch (CancelledException expected) {
+                awaitThrew.set(true);
+                throw expected;
+            }
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        h.abort();
+        aborted.countDown();
+        assertTrue(assertThrows(JoinError.class, h::await).isCancelled());
+        assertTrue(awaitThrew.get());
+    }
+
+    @Test
+    void aFinishedThreadTaskDoesNotKeepItsThread() throws Exception {
+        AtomicReference<WeakReference<Thread>> thread = new AtomicReference<>();
+        JoinHandle<Integer> h = rt.spawn(() -> {
+            thread.set(new WeakReference<>(Thread.currentThread()));
+            return Future.ready(1).await(); // the task has made its context, which knows the thread
+        });
+        assertEquals(1, h.await());
+        // The handle stays reachable: a list of finished handles must not hold their threads.
+        while (thread.get().get() != null) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(h.isFinished());
     }
 
     @Test

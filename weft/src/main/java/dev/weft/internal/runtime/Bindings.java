@@ -37,8 +37,12 @@ public final class Bindings {
 
     /** The bindings in force on this thread: the polling worker's, or the thread's. */
     public static Bindings current() {
-        Worker w = Worker.current();
-        return w != null ? w.bindings : ThreadContext.current().bindings;
+        Thread t = Thread.currentThread();
+        if (t instanceof Worker w) {
+            return w.bindings;
+        }
+        ThreadTask<?> task = ThreadTask.of(t); // reading makes no context for a thread task
+        return task != null ? task.bindings() : ThreadContext.current().bindings;
     }
 
     /** Replaces the bindings in force on this thread. */

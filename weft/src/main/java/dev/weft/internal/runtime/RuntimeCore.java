@@ -112,8 +112,12 @@ public final class RuntimeCore {
 
     /** The runtime whose task or thread is running here, or {@code null}. */
     public static RuntimeCore currentOrNull() {
-        Worker w = Worker.current();
-        return w != null ? w.scheduler.runtime : ThreadContext.current().runtime;
+        Thread t = Thread.currentThread();
+        if (t instanceof Worker w) {
+            return w.scheduler.runtime;
+        }
+        ThreadTask<?> task = ThreadTask.of(t); // a spawn from a thread task makes no context for it
+        return task != null ? task.runtime : ThreadContext.current().runtime;
     }
 
     /** The runtime whose task or thread is running here; throws if there is none. */
@@ -130,8 +134,12 @@ public final class RuntimeCore {
 
     /** The task running on this thread (any kind), or {@code null}. */
     public static TaskCore<?> currentTask() {
-        Worker w = Worker.current();
-        return w != null ? w.currentTask : ThreadContext.current().task;
+        Thread t = Thread.currentThread();
+        if (t instanceof Worker w) {
+            return w.currentTask;
+        }
+        ThreadTask<?> task = ThreadTask.of(t);
+        return task != null ? task : ThreadContext.current().task;
     }
 
     // ---- spawning ----------------------------------------------------------------

@@ -32,7 +32,14 @@ public final class ThreadContext implements Waker {
      * no moment at which the thread may run uncounted. Threads outside every task
      * park in state 0, as before.
      *
-     * cancelled is set by abort() before it wakes, so the woken loop sees it.
+     * A thread task's cancelled flag lives in its ThreadTask (an abort may come
+     * before the task has a context); abort() sets it before it wakes, so the woken
+     * loop sees it.
+     *
+     * Where a context comes from: a thread task makes its own on first use and
+     * finds it through its task (ThreadTask's notes say how, and why not through a
+     * thread-local); every other thread (a blockOn caller, a blocking-pool thread)
+     * has one in a thread-local, made on first use.
      *
      * Tested by AwaitTest (ready first poll, wake before park, wake from another
      * thread, cancellation while parked).
@@ -53,8 +60,8 @@ public final class ThreadContext implements Waker {
 
     private final Thread thread;
     private volatile int notified;
-    /** Set once by abort, before it wakes the thread. */
-    private volatile boolean cancelled;
+    /** The thread task this context belongs to, or {@code null}: its flag says whether it was aborted. */
+    private final ThreadTask<?> owner;
     private final Context cx;
     /** Awaits in progress on this thread (an await inside a poll nests). */
     private int depth;
@@ -72,26 +79,24 @@ public final class ThreadContext implements Waker {
 
     private ThreadContext() {
         this.thread = Thread.currentThread();
+        this.owner = null;
         this.cx = Context.of(this);
     }
 
-    /** The context of a thread task, made before its virtual thread starts. */
-    ThreadContext(Thread thread, RuntimeCore runtime, TaskCore<?> task, Bindings bindings) {
+    /** The context of a thread task, made by {@link ThreadTask#context()} on the task's thread. */
+    ThreadContext(Thread thread, RuntimeCore runtime, ThreadTask<?> task, Bindings bindings) {
         this.thread = thread;
         this.runtime = runtime;
         this.task = task;
+        this.owner = task;
         this.bindings = bindings;
         this.cx = ContextAccess.get().budgeted(this);
     }
 
     /** The context of the calling thread, made on first use. */
     public static ThreadContext current() {
-        return CURRENT.get();
-    }
-
-    /** Installs a thread task's context on its own thread. */
-    static void install(ThreadContext tc) {
-        CURRENT.set(tc);
+        ThreadTask<?> t = ThreadTask.current();
+        return t != null ? t.context() : CURRENT.get();
     }
 
     @Override
@@ -117,25 +122,22 @@ public final class ThreadContext implements Waker {
         }
     }
 
-    void cancel() {
-        cancelled = true;
-        wake();
-    }
-
-    boolean isCancelled() {
-        return cancelled;
+    /** Whether this thread's task was aborted (sticky); always {@code false} outside a thread task. */
+    private boolean isCancelled() {
+        ThreadTask<?> o = owner;
+        return o != null && o.isCancelled();
     }
 
     /** Throws the cancellation (after dropping {@code f}) if this thread's task was aborted. */
     void checkNotCancelled(Future<?> f) {
-        if (cancelled) {
+        if (isCancelled()) {
             throw cancel(f);
         }
     }
 
     /** Runs {@code f} to completion on this thread; see {@link Future#await()}. */
     <T> T await(Future<T> f) {
-        if (cancelled) {
+        if (isCancelled()) {
             throw cancel(f);
         }
         depth++;
@@ -158,7 +160,7 @@ public final class ThreadContext implements Waker {
                 if (parkUntilWoken()) {
                     throw interrupted(f);
                 }
-                if (cancelled) {
+                if (isCancelled()) {
                     throw cancel(f);
                 }
             }

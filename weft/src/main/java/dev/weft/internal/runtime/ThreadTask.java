@@ -2,17 +2,78 @@ package dev.weft.internal.runtime;
 
 import java.util.concurrent.Callable;
 
-/** Direct-style code on a virtual thread of its own, awaiting futures by parking. */
-public final class ThreadTask<T> extends TaskCore<T> implements Runnable {
+/**
+ * Direct-style code on a virtual thread of its own, awaiting futures by parking.
+ *
+ * <p>The task is also its thread's uncaught-exception handler: that is how code on
+ * the thread finds its task ({@link #current()}) without a thread-local. See the
+ * implementation notes.
+ */
+public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread.UncaughtExceptionHandler {
+    /*
+     * Implementation notes.
+     *
+     * Finding the task of the running thread. A thread-local would cost every thread
+     * task a ThreadLocalMap (a 16-slot table) and a weak entry, about 150 bytes and a
+     * reference for the collector to process: measured, the largest part of what a
+     * thread task added to a bare virtual thread (W1, W7 in weft-benchmarks). So the
+     * task is installed as its thread's uncaught-exception handler, a plain field of
+     * the Thread that is read without allocation, and current() checks the handler's
+     * thread is the calling one. The handler is otherwise unused: run() lets no
+     * exception escape; if one ever does (an Error thrown while finishing), it is
+     * passed on to the thread group, which is what the JDK does with no handler set.
+     * Code that replaces the handler of a thread task's own thread detaches the
+     * thread from its task (ThreadContext.current() then answers a context of a
+     * thread outside every task); Weft never reads the handler of another thread.
+     *
+     * The thread context (the waker, the budgeted Context, the await state) is made
+     * on first use, by the task's own thread only: a task that never awaits, reads a
+     * task-local or asks for its context (a spawn needs only the runtime, found
+     * through the task) allocates none.
+     *
+     * Cancellation. abort() writes cancelled, then reads context and wakes it if
+     * there is one; the thread writes context, then reads cancelled at the start of
+     * every await and after every park. Both fields are volatile, so either abort
+     * sees the context and wakes it, or the thread sees cancelled before it parks:
+     * no abort is lost. The flag is never cleared (cancellation is sticky).
+     *
+     * What a finished task keeps. Handles are often held long after their task has
+     * finished (a list of a million of them, in W1), so run() lets go of the thread
+     * and the context once the outcome is published: a finished thread task is a few
+     * words and its outcome, not a terminated virtual thread with its continuation
+     * and stack. Completion callbacks run before that, on a thread that still knows
+     * its task, as before.
+     *
+     * Tested by TaskTest, AwaitTest, TaskLocalTest and SingleCarrierTest
+     * (abort before start, while parked, after finishing).
+     */
     private Callable<T> body;
-    private final ThreadContext context;
-    final Thread thread;
+    /** The virtual thread; cleared by run() once the task has finished (see the notes). */
+    private Thread thread;
+    /** Task-local bindings the task starts with; handed to the context when it is made. */
+    private Bindings inherited;
+    /** Set once by abort, before it wakes the context; never cleared. */
+    private volatile boolean cancelled;
+    /** Made on first use by the task's own thread; cleared once the task has finished. */
+    private volatile ThreadContext context;
 
     ThreadTask(RuntimeCore runtime, String name, Callable<T> body, Bindings inherited) {
         super(runtime, name);
         this.body = body;
-        this.thread = runtime.newVirtualThread(this, name);
-        this.context = new ThreadContext(thread, runtime, this, inherited);
+        this.inherited = inherited;
+        Thread t = runtime.newVirtualThread(this, name);
+        t.setUncaughtExceptionHandler(this);
+        this.thread = t;
+    }
+
+    /** The thread task running on the calling thread, or {@code null}. */
+    static ThreadTask<?> current() {
+        return of(Thread.currentThread());
+    }
+
+    /** The thread task running on {@code t}, the calling thread, or {@code null}. */
+    static ThreadTask<?> of(Thread t) {
+        return t.getUncaughtExceptionHandler() instanceof ThreadTask<?> task && task.thread == t ? task : null;
     }
 
     @Override
@@ -24,20 +85,41 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable {
         thread.start();
     }
 
+    /** This task's thread context, made on first use; called on the task's own thread only. */
+    ThreadContext context() {
+        ThreadContext c = context;
+        if (c == null) {
+            c = new ThreadContext(thread, runtime, this, inherited);
+            inherited = null;
+            context = c; // volatile write before any read of cancelled by an await: see the notes
+        }
+        return c;
+    }
+
+    /** The task-local bindings in force, without making the context for a read. */
+    Bindings bindings() {
+        ThreadContext c = context;
+        return c != null ? c.bindings : inherited;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
     @Override
     public void run() {
         try {
             runBody();
         } finally {
+            release();
             runtime.becameInactive(); // counted from its spawn (RuntimeCore.startThread)
         }
     }
 
     private void runBody() {
-        ThreadContext.install(context);
         Callable<T> b = body;
         body = null;
-        if (context.isCancelled()) {
+        if (cancelled) {
             finishCancelled(); // aborted before it started: the body never runs
             return;
         }
@@ -45,24 +127,44 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable {
         try {
             value = b.call();
         } catch (Throwable failure) {
-            if (context.isCancelled()) {
+            if (cancelled) {
                 finishCancelled();
             } else {
                 finishFailed(failure);
             }
             return;
         }
-        if (context.isCancelled()) {
+        if (cancelled) {
             finishCancelled();
         } else {
             finishWithValue(value);
         }
     }
 
+    /**
+     * Lets go of the thread and the context once the task has finished (see the notes);
+     * from here on, this thread is no longer the task's.
+     */
+    private void release() {
+        thread = null;
+        context = null;
+        inherited = null;
+    }
+
     @Override
     public void abort() {
         if (!isFinished()) {
-            context.cancel();
+            cancelled = true;
+            ThreadContext c = context;
+            if (c != null) {
+                c.wake();
+            }
         }
+    }
+
+    /** Not expected: {@link #run()} catches everything the body throws. Handled as with no handler. */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        t.getThreadGroup().uncaughtException(t, e);
     }
 }
