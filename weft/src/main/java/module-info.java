@@ -7,6 +7,7 @@
 module dev.weft {
     exports dev.weft;
     exports dev.weft.runtime;
+    exports dev.weft.sync;
     exports dev.weft.task;
     exports dev.weft.time;
     exports dev.weft.util;

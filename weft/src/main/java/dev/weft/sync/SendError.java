@@ -1,0 +1,31 @@
+package dev.weft.sync;
+
+/**
+ * A send failed because the channel is closed: every receiver is gone, or the
+ * channel was closed. The value was not delivered; it comes back with the error,
+ * so nothing is lost silently.
+ *
+ * {@snippet :
+ * try {
+ *     tx.send(order).await();
+ * } catch (SendError e) {
+ *     Order undelivered = (Order) e.value();
+ *     requeue(undelivered);
+ * }
+ * }
+ */
+public final class SendError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Object value;
+
+    public SendError(String message, Object value) {
+        super(message);
+        this.value = value;
+    }
+
+    /** The value that was not delivered. */
+    public Object value() {
+        return value;
+    }
+}
