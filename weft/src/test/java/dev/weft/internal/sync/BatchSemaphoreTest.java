@@ -1,0 +1,134 @@
+package dev.weft.internal.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Context;
+import dev.weft.CountingWaker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class BatchSemaphoreTest {
+    /** A bare acquire polled by hand. */
+    static final class Node extends BatchSemaphore.Acquire {
+        final CountingWaker waker = new CountingWaker();
+
+        Node(BatchSemaphore s, int n) {
+            super(s, n);
+        }
+
+        int poll() {
+            return pollAcquire(Context.of(waker));
+        }
+
+        void drop() {
+            dropAcquire();
+        }
+    }
+
+    @Test
+    void acquireAtOnceWhenPermitsAreThere() {
+        BatchSemaphore s = new BatchSemaphore(3);
+        assertEquals(BatchSemaphore.ACQUIRED, new Node(s, 2).poll());
+        assertEquals(1, s.availablePermits());
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(1));
+        assertEquals(BatchSemaphore.NO_PERMITS, s.tryAcquire(1));
+    }
+
+    @Test
+    void waitersAreServedInOrderAndALargeOneIsNotOvertaken() {
+        BatchSemaphore s = new BatchSemaphore(0);
+        Node big = new Node(s, 3);
+        Node small = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, big.poll());
+        assertEquals(BatchSemaphore.PENDING, small.poll());
+        s.release(2);
+        assertFalse(big.waker.isWoken(), "2 of 3 assigned");
+        assertFalse(small.waker.isWoken(), "the small one waits behind the big one");
+        assertEquals(0, s.availablePermits(), "assigned permits are not available to others");
+        assertEquals(BatchSemaphore.NO_PERMITS, s.tryAcquire(1), "no barging past waiters");
+        s.release(2);
+        assertEquals(1, big.waker.count());
+        assertEquals(1, small.waker.count());
+        assertEquals(BatchSemaphore.ACQUIRED, big.poll());
+        assertEquals(BatchSemaphore.ACQUIRED, small.poll());
+        assertEquals(0, s.availablePermits());
+    }
+
+    @Test
+    void aDroppedWaiterGivesBackWhatItWasAssignedToTheNext() {
+        BatchSemaphore s = new BatchSemaphore(1);
+        Node first = new Node(s, 3);
+        Node second = new Node(s, 2);
+        assertEquals(BatchSemaphore.PENDING, first.poll()); // took the 1 available
+        assertEquals(BatchSemaphore.PENDING, second.poll());
+        s.release(1); // first now has 2 of 3
+        first.drop();
+        assertEquals(1, second.waker.count(), "the 2 permits went on to the next waiter");
+        assertEquals(BatchSemaphore.ACQUIRED, second.poll());
+        assertEquals(0, s.availablePermits());
+        assertEquals(0, s.queuedWaiters());
+    }
+
+    @Test
+    void aWaiterAssignedEverythingButDroppedBeforeItsPollGivesItAllBack() {
+        BatchSemaphore s = new BatchSemaphore(0);
+        Node n = new Node(s, 2);
+        assertEquals(BatchSemaphore.PENDING, n.poll());
+        s.release(2);
+        assertTrue(n.waker.isWoken());
+        n.drop();
+        assertEquals(2, s.availablePermits());
+    }
+
+    @Test
+    void dropAfterAcquiringKeepsThePermitsWithTheCaller() {
+        BatchSemaphore s = new BatchSemaphore(1);
+        Node n = new Node(s, 1);
+        assertEquals(BatchSemaphore.ACQUIRED, n.poll());
+        n.drop();
+        assertEquals(0, s.availablePermits());
+        assertThrows(IllegalStateException.class, n::poll, "polled again after it acquired");
+    }
+
+    @Test
+    void closeFailsWaitersAndLaterAcquiresAndReturnsPartialAssignments() {
+        BatchSemaphore s = new BatchSemaphore(1);
+        Node n = new Node(s, 3);
+        assertEquals(BatchSemaphore.PENDING, n.poll());
+        s.close();
+        assertTrue(n.waker.isWoken());
+        assertEquals(BatchSemaphore.IS_CLOSED, n.poll());
+        assertEquals(1, s.availablePermits(), "the permit it had been assigned is back");
+        assertEquals(BatchSemaphore.IS_CLOSED, s.tryAcquire(1));
+        assertEquals(BatchSemaphore.IS_CLOSED, new Node(s, 1).poll());
+        s.release(1);
+        assertEquals(2, s.availablePermits(), "permits given back after close still count");
+    }
+
+    @Test
+    void pollingAgainUpdatesTheWaker() {
+        BatchSemaphore s = new BatchSemaphore(0);
+        Node n = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, n.poll());
+        CountingWaker other = new CountingWaker();
+        assertEquals(BatchSemaphore.PENDING, n.pollAcquire(Context.of(other)));
+        s.release(1);
+        assertEquals(1, other.count());
+        assertEquals(0, n.waker.count());
+    }
+
+    @Test
+    void forgetAndOverflow() {
+        BatchSemaphore s = new BatchSemaphore(5);
+        assertEquals(3, s.forget(3));
+        assertEquals(2, s.forget(10));
+        assertEquals(0, s.availablePermits());
+        s.release(BatchSemaphore.MAX_PERMITS);
+        assertThrows(IllegalArgumentException.class, () -> s.release(1));
+        assertThrows(IllegalArgumentException.class, () -> new BatchSemaphore(-1));
+    }
+}

@@ -1,0 +1,205 @@
+package dev.weft.sync;
+
+import static dev.weft.Select.on;
+import static dev.weft.Select.select;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Context;
+import dev.weft.CountingWaker;
+import dev.weft.Future;
+import dev.weft.runtime.Runtime;
+import dev.weft.task.CancelledException;
+import dev.weft.task.JoinError;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class SemaphoreTest {
+
+    @Test
+    void acquireAndCloseAPermit() {
+        Semaphore s = new Semaphore(2);
+        Semaphore.Permit p = s.acquire().await();
+        assertEquals(1, p.count());
+        assertEquals(1, s.availablePermits());
+        p.close();
+        p.close(); // once only
+        assertEquals(2, s.availablePermits());
+        assertEquals(0, p.count());
+    }
+
+    @Test
+    void acquireManyWaitsForAllOfThem() {
+        Semaphore s = new Semaphore(1);
+        Future<Semaphore.Permit> three = s.acquireMany(3);
+        CountingWaker w = new CountingWaker();
+        assertTrue(three.poll(Context.of(w)).isPending());
+        s.addPermits(1);
+        assertFalse(w.isWoken());
+        s.addPermits(1);
+        assertTrue(w.isWoken());
+        Semaphore.Permit p = three.poll(Context.of(w)).value();
+        assertEquals(3, p.count());
+        p.close();
+        assertEquals(3, s.availablePermits());
+    }
+
+    @Test
+    void tryAcquireDoesNotWaitAndDoesNotBargePastAWaiter() {
+        Semaphore s = new Semaphore(1);
+        Semaphore.Permit held = s.tryAcquire();
+        assertNotNull(held);
+        assertNull(s.tryAcquire());
+        Future<Semaphore.Permit> waiting = s.acquire();
+        assertTrue(waiting.poll(Context.of(new CountingWaker())).isPending());
+        held.close(); // goes to the waiter
+        assertNull(s.tryAcquire(), "the released permit belongs to the waiter");
+        assertNotNull(s.tryAcquireMany(0));
+    }
+
+    @Test
+    void waitersAreServedInArrivalOrder() {
+        Semaphore s = new Semaphore(0);
+        List<Future<Semaphore.Permit>> acquires = new ArrayList<>();
+        List<CountingWaker> wakers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Future<Semaphore.Permit> a = s.acquire();
+            CountingWaker w = new CountingWaker();
+            assertTrue(a.poll(Context.of(w)).isPending());
+            acquires.add(a);
+            wakers.add(w);
+        }
+        for (int i = 0; i < 20; i++) {
+            s.addPermits(1);
+            for (int j = 0; j < 20; j++) {
+                assertEquals(j <= i ? 1 : 0, wakers.get(j).count(), "after " + (i + 1) + " permits, waiter " + j);
+            }
+            assertEquals(1, acquires.get(i).poll(Context.of(wakers.get(i))).value().count());
+        }
+    }
+
+    @Test
+    void closeFailsWaitersAndLaterAcquires() {
+        Semaphore s = new Semaphore(0);
+        Future<Semaphore.Permit> waiting = s.acquire();
+        CountingWaker w = new CountingWaker();
+        assertTrue(waiting.poll(Context.of(w)).isPending());
+        s.close();
+        assertTrue(s.isClosed());
+        assertTrue(w.isWoken());
+        AcquireError e = assertThrows(AcquireError.class, () -> waiting.poll(Context.of(w)));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertThrows(AcquireError.class, () -> s.acquire().await());
+        assertThrows(AcquireError.class, s::tryAcquire);
+    }
+
+    @Test
+    void splitMergeAndForget() {
+        Semaphore s = new Semaphore(5);
+        Semaphore.Permit p = s.acquireMany(4).await();
+        Semaphore.Permit one = p.split(1);
+        assertEquals(3, p.count());
+        assertEquals(1, one.count());
+        assertThrows(IllegalArgumentException.class, () -> p.split(4));
+        p.merge(one);
+        assertEquals(4, p.count());
+        assertEquals(0, one.count());
+        assertThrows(IllegalArgumentException.class, () -> p.merge(new Semaphore(1).acquire().await()));
+        p.forget();
+        assertEquals(1, s.availablePermits(), "forgotten permits never come back");
+        assertEquals(1, s.forgetPermits(3));
+        assertEquals(0, s.availablePermits());
+    }
+
+    @Test
+    void badCountsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Semaphore(-1));
+        Semaphore s = new Semaphore(Semaphore.MAX_PERMITS);
+        assertThrows(IllegalArgumentException.class, () -> s.addPermits(1));
+        assertThrows(IllegalArgumentException.class, () -> s.acquireMany(-2));
+    }
+
+    @Test
+    void aLostSelectBranchHoldsNoPermitAndLeavesNoWaiter() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            rt.blockOn(() -> {
+                Semaphore s = new Semaphore(0);
+                for (int i = 0; i < 100_000; i++) {
+                    String r = select(on(s.acquire(), p -> "permit"), on(Future.ready("other"), o -> o)).biased()
+                            .await();
+                    assertEquals("other", r);
+                }
+                s.addPermits(1);
+                assertEquals(1, s.availablePermits(), "no dropped waiter took it");
+            });
+        }
+    }
+
+    @Test
+    void anAbortedTaskParkedInAcquireGivesUpItsPlace() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            rt.blockOn(() -> {
+                Semaphore s = new Semaphore(0);
+                AtomicInteger got = new AtomicInteger();
+                JoinHandle<Void> threadWaiter = Task.spawn(() -> {
+                    s.acquire().await().forget();
+                    got.incrementAndGet();
+                });
+                JoinHandle<Void> futureWaiter = Task.spawn(s.acquire().map(p -> {
+                    got.incrementAndGet();
+                    return null;
+                }));
+                // wait until both are queued
+                while (s.availablePermits() != 0 || queued(s) < 2) {
+                    Task.yieldNow().await();
+                }
+                threadWaiter.abort();
+                futureWaiter.abort();
+                JoinError e1 = assertThrows(JoinError.class, threadWaiter::await);
+                JoinError e2 = assertThrows(JoinError.class, futureWaiter::await);
+                assertTrue(e1.isCancelled() && e2.isCancelled());
+                s.addPermits(1);
+                assertEquals(1, s.availablePermits());
+                assertEquals(0, got.get());
+            });
+        }
+    }
+
+    private static int queued(Semaphore s) {
+        return s.queuedWaiters();
+    }
+
+    @Test
+    void cancelledExceptionIsWhatAnAbortedThreadTaskSees() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            rt.blockOn(() -> {
+                Semaphore s = new Semaphore(0);
+                AtomicInteger sawCancel = new AtomicInteger();
+                JoinHandle<Void> t = Task.spawn(() -> {
+                    try {
+                        s.acquire().await();
+                    } catch (CancelledException e) {
+                        sawCancel.incrementAndGet();
+                        throw e;
+                    }
+                });
+                while (queued(s) < 1) {
+                    Task.yieldNow().await();
+                }
+                t.abort();
+                assertThrows(JoinError.class, t::await);
+                assertEquals(1, sawCancel.get());
+            });
+        }
+    }
+}
