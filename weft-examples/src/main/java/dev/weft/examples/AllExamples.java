@@ -19,6 +19,7 @@ public final class AllExamples {
             new Section("spawning tasks (spawn, handle.await, spawn_blocking)", () -> SpawnExample.main(new String[0])),
             new Section("join: fetch_all", () -> JoinExample.main(new String[0])),
             new Section("select: timeout, biased, else", () -> SelectExample.main(new String[0])),
+            new Section("prefer select with a timeout branch over timeout", () -> TimeoutExample.main(new String[0])),
             new Section("pitfall: futures are lazy", () -> LazyFuturesExample.main(new String[0])),
             new Section("pitfall: accidental sequential execution", () -> SequentialAwaitsExample.main(new String[0])),
             new Section("pitfall: blocking the runtime", () -> BlockingExample.main(new String[0])),

@@ -5,6 +5,7 @@ import static dev.weft.Async.async;
 import dev.weft.Future;
 import dev.weft.runtime.Handle;
 import dev.weft.runtime.Runtime;
+import dev.weft.time.Time;
 import java.time.Duration;
 
 /**
@@ -46,13 +47,13 @@ public final class BasicsExample {
     record Response(String url) {
         /** {@code response.text()}: the body arrives a little later. */
         Future<String> text() {
-            return Latency.after(Duration.ofMillis(5), () -> "  <h1>hello from " + url + "</h1>\n");
+            return Time.sleep(Duration.ofMillis(5)).map(__ -> "  <h1>hello from " + url + "</h1>\n");
         }
     }
 
     /** {@code reqwest::get(url)}: the response arrives a little later. */
     static Future<Response> get(String url) {
-        return Latency.after(Duration.ofMillis(5), () -> new Response(url));
+        return Time.sleep(Duration.ofMillis(5)).map(__ -> new Response(url));
     }
 
     /** {@code async fn fetch_data(url) -> Result<String, _>}: nothing runs until it is awaited. */

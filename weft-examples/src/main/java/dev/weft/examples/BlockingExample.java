@@ -7,6 +7,7 @@ import dev.weft.runtime.UnhandledExceptionPolicy;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
+import dev.weft.time.Time;
 import java.time.Duration;
 
 /**
@@ -33,9 +34,9 @@ public final class BlockingExample {
     private BlockingExample() {
     }
 
-    /** A slow lookup: the answer arrives later, from another thread (simulated latency). */
+    /** A slow lookup: the answer arrives 20 ms later (simulated latency, a timer of the runtime). */
     static Future<Integer> slowLookup() {
-        return Latency.after(Duration.ofMillis(20), () -> 21);
+        return Time.sleep(Duration.ofMillis(20)).map(__ -> 21);
     }
 
     /** Wrong: a future whose poll awaits. Spawned as a future task, it runs on a worker: refused. */
@@ -56,6 +57,7 @@ public final class BlockingExample {
     public static Outcome run() {
         try (Runtime rt = Runtime.builder()
                 .workerThreads(2)
+                .enableTime()                                        // for the lookup's sleep
                 .unhandledException(UnhandledExceptionPolicy.IGNORE) // the failure is shown below, not logged
                 .build()) {
             return rt.blockOn(() -> {

@@ -46,8 +46,10 @@ import java.util.function.Supplier;
  *
  * <p>The crunch is a future written without a thread ({@link Loop#loop}): its
  * progress lives in the future object, and is lost with it. The heartbeat here is
- * "due" a fixed number of times; with the time module it becomes an interval's tick.
- * The selects are biased (work first) so that the counts are the same on every run.
+ * "due" a fixed number of times, so that the counts are the same on every run; in a
+ * program it is an {@link dev.weft.time.Interval Interval}'s {@code tick()} (see
+ * {@link TimeoutExample} for a timer branch in a select loop). The selects are
+ * biased (work first) for the same reason.
  */
 public final class CancelSafetyExample {
     private CancelSafetyExample() {

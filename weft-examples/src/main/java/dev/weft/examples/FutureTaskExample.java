@@ -8,7 +8,10 @@ import dev.weft.task.Task;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A future task: a task written without a thread, polled by the scheduler's workers,
@@ -42,14 +45,26 @@ public final class FutureTaskExample {
         return value;
     }
 
+    /**
+     * A service outside Weft: a JDK delayed executor answers on one of its own threads,
+     * {@code d} from now, through a {@code CompletableFuture} that
+     * {@link Future#fromStage} bridges. Not a Weft timer on purpose: the quote is made
+     * on the caller's thread, outside any runtime, and this is what a call to a
+     * {@code CompletableFuture}-based client looks like.
+     */
+    private static <T> Future<T> answeredByAnotherThread(Duration d, Supplier<T> answer) {
+        return Future.fromStage(CompletableFuture.supplyAsync(answer,
+                CompletableFuture.delayedExecutor(d.toNanos(), TimeUnit.NANOSECONDS)));
+    }
+
     /** A price service answering on another thread (a CompletableFuture, bridged). */
     static Future<Integer> priceOf(String item) {
-        return Latency.after(Duration.ofMillis(10), () -> PRICES.get(item));
+        return answeredByAnotherThread(Duration.ofMillis(10), () -> PRICES.get(item));
     }
 
     /** A tax service, likewise. */
     static Future<Integer> taxOn(int subtotal) {
-        return Latency.after(Duration.ofMillis(10), () -> subtotal / 5);
+        return answeredByAnotherThread(Duration.ofMillis(10), () -> subtotal / 5);
     }
 
     /** map and andThen: a quote, in cents, with no thread of its own. */

@@ -5,6 +5,7 @@ import static dev.weft.Join.join;
 
 import dev.weft.Future;
 import dev.weft.runtime.Runtime;
+import dev.weft.time.Time;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +43,9 @@ public final class JoinExample {
         /** Waits for the answer to {@code call}. */
         void roundTrip(String call) throws Exception;
 
-        /** A round trip of {@code latency}; see {@link Latency} (Weft's sleep arrives with the time module). */
+        /** A round trip of {@code latency}: a {@link Time#sleep sleep} on the runtime's clock. */
         static Network withLatency(Duration latency) {
-            return call -> Latency.sleep(latency).await();
+            return call -> Time.sleep(latency).await();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.weft.runtime.Runtime;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
+import dev.weft.time.Time;
 import java.time.Duration;
 
 /**
@@ -36,7 +37,7 @@ public final class SpawnExample {
 
     /** An async computation: it waits for something (simulated latency), then computes. */
     static long expensiveComputation() {
-        Latency.sleep(Duration.ofMillis(10)).await();
+        Time.sleep(Duration.ofMillis(10)).await();
         return 6L * 7L;
     }
 

@@ -24,8 +24,10 @@ class AllExamplesTest {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(11, out.lines().filter(l -> l.startsWith("== ")).count(), out);
-        assertTrue(out.contains("All 11 examples ran."), out);
+        assertEquals(12, out.lines().filter(l -> l.startsWith("== ")).count(), out);
+        assertTrue(out.contains("All 12 examples ran."), out);
         assertTrue(out.contains("biased select      : shutdown won 1000 of 1000"), out);
+        assertTrue(out.contains("server is silent   : Err(timeout) after 5000 ms on the paused clock"), out);
+        assertTrue(out.contains("select loop        : complete; kept \"The slow server's whole file.\""), out);
     }
 }

@@ -8,6 +8,8 @@ import dev.weft.Future;
 import dev.weft.Select;
 import dev.weft.runtime.Runtime;
 import dev.weft.task.Task;
+import dev.weft.time.Clock;
+import dev.weft.time.Instant;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,34 +22,61 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SelectExampleTest {
 
-    @Test
-    void fetchThatAnswersWinsTheRace() {
-        assertEquals("200 OK from https://example.com", SelectExample.run().fastServer());
+    /** A multi-thread runtime whose clock starts paused: the 5-second sleep takes no real time. */
+    private static Runtime pausedRuntime() {
+        return Runtime.builder().workerThreads(2).startPaused(true).build();
     }
 
     @Test
-    void deadlineWinsAgainstASilentServerAndTheLosingFetchIsCancelled() {
-        SelectExample.Outcome o = SelectExample.run();
-        assertEquals("Err(timeout)", o.slowServer());
-        assertTrue(o.slowFetchCancelled().contains("was cancelled"), o.slowFetchCancelled());
+    void fetchThatAnswersWinsAtOnceAndItsSleepLeavesTheTimerWheel() {
+        try (Runtime rt = pausedRuntime()) {
+            SelectExample.Outcome o = SelectExample.run(rt);
+            assertEquals("200 OK from https://example.com", o.fastServer());
+            assertEquals(Duration.ZERO, o.fastServerTook(), "no time passed on the paused clock");
+            assertEquals(0, o.timersLeft(), "both losing sleeps were dropped, so no timer is left");
+        }
     }
 
     @Test
-    void deadlineThatFiresFirstThrowsTimeoutException() {
+    void silentServerLosesToTheSleepAfterExactlyFiveSecondsAndTheFetchIsCancelled() {
+        try (Runtime rt = pausedRuntime()) {
+            SelectExample.Outcome o = SelectExample.run(rt);
+            assertEquals("Err(timeout)", o.slowServer());
+            assertEquals(Duration.ofSeconds(5), o.slowServerTook());
+            assertTrue(o.slowFetchCancelled().contains("was cancelled"), o.slowFetchCancelled());
+        }
+    }
+
+    @Test
+    void sleepThatFiresFirstThrowsTimeoutExceptionAndAbortsTheRunningFetch() {
         SelectExample.Server silent = new SelectExample.Server();
-        assertThrows(TimeoutException.class, () -> Runtime.main(
-                () -> SelectExample.fetchWithTimeout(silent.fetchData("u"), SelectExample.deadline(silent, Duration.ZERO))));
-        // the fetch was running (the deadline waits for the request) and was aborted when it lost
-        assertTrue(Future.fromStage(silent.fetchCancelled).await().contains("was cancelled"));
+        try (Runtime rt = pausedRuntime()) {
+            Instant before = rt.clock().now();
+            assertThrows(TimeoutException.class, () -> rt.blockOn(() -> SelectExample.fetchWithTimeout(
+                    silent.fetchData("u"))));
+            assertEquals(Duration.ofSeconds(5), rt.clock().now().durationSince(before));
+            // the fetch's child task was parked on the answer, and was aborted when its branch lost
+            assertTrue(rt.blockOn(() -> Future.fromStage(silent.fetchCancelled).await()).contains("was cancelled"));
+        }
+    }
+
+    @Test
+    void fetchWithTimeoutAnswersOnARunningClockToo() {
+        SelectExample.Server fast = new SelectExample.Server();
+        fast.answer.complete("200 OK");
+        assertEquals("200 OK from u", Runtime.main(() -> SelectExample.fetchWithTimeout(fast.fetchData("u"))));
     }
 
     @Test
     void failedFetchIsTheSelectsFailure() {
         SelectExample.Server broken = new SelectExample.Server();
         broken.answer.completeExceptionally(new IOException("connection reset"));
-        IOException e = assertThrows(IOException.class, () -> Runtime.main(
-                () -> SelectExample.fetchWithTimeout(broken.fetchData("u"), Future.never())));
-        assertEquals("connection reset", e.getMessage());
+        try (Runtime rt = pausedRuntime()) {
+            IOException e = assertThrows(IOException.class,
+                    () -> rt.blockOn(() -> SelectExample.fetchWithTimeout(broken.fetchData("u"))));
+            assertEquals("connection reset", e.getMessage());
+            assertEquals(0, rt.blockOn(() -> Clock.current().pendingTimers()), "the losing sleep left the wheel");
+        }
     }
 
     @Test
