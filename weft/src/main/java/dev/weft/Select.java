@@ -52,6 +52,16 @@ import java.util.concurrent.Callable;
  *       what it did before stays done.</li>
  *   <li>{@link Join}: every joined future still running is dropped.</li>
  *   <li>{@link Future#ready}, {@link Future#never}, {@link dev.weft.task.Task#yieldNow()}: nothing.</li>
+ *   <li>{@link dev.weft.time.Time#sleep sleep} / {@link dev.weft.time.Sleep}: nothing; its timer
+ *       leaves the wheel. Borrow a {@code Sleep} to keep one deadline across rounds.</li>
+ *   <li>{@link dev.weft.time.Interval#tick()}: nothing; the tick stays due for the next call.</li>
+ *   <li>{@link dev.weft.time.Time#timeout timeout(d, f)}: whatever {@code f} loses when dropped.</li>
+ *   <li>{@link dev.weft.time.Clock#advance advance}: the clock stops where it got to.</li>
+ *   <li>{@link dev.weft.util.DelayQueue#next()}: nothing; values leave the queue only when returned.</li>
+ *   <li>{@link dev.weft.sync.Semaphore#acquire()}, {@link dev.weft.sync.Mutex#lock()},
+ *       {@link dev.weft.sync.RwLock#read()} / {@link dev.weft.sync.RwLock#write() write()}: the
+ *       place in the queue; no permit or lock is kept (one being handed over goes to the next
+ *       waiter).</li>
  * </ul>
  *
  * @param <R> the type of the select's value
