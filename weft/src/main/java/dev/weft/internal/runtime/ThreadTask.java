@@ -44,8 +44,9 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
      * and stack. Completion callbacks run before that, on a thread that still knows
      * its task, as before.
      *
-     * Tested by TaskTest, AwaitTest, TaskLocalTest and SingleCarrierTest
-     * (abort before start, while parked, after finishing).
+     * Tested by JoinHandleTest (abort while parked, before the first await, after
+     * finishing; a finished task does not keep its thread), SingleCarrierTest (abort
+     * before start), TaskLocalTest and TaskTest (task-locals, current id and name).
      */
     private Callable<T> body;
     /** The virtual thread; cleared by run() once the task has finished (see the notes). */
