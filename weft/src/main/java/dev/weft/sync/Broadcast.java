@@ -126,7 +126,7 @@ public final class Broadcast {
      * Tested by BroadcastTest (per method, close stories, drops, aborts, selects),
      * BroadcastStressTest (counting: each receiver gets every value once, in order, or
      * is told exactly how many it skipped) and BroadcastLincheckTest (send, tryRecv,
-     * subscribe and close of receivers, model-checked).
+     * receiver close, receiver len and count, model-checked).
      */
 
     private Broadcast() {
