@@ -24,6 +24,11 @@ public final class AllExamples {
             new Section("pitfall: accidental sequential execution", () -> SequentialAwaitsExample.main(new String[0])),
             new Section("pitfall: blocking the runtime", () -> BlockingExample.main(new String[0])),
             new Section("pitfall: cancellation safety in select", () -> CancelSafetyExample.main(new String[0])),
+            new Section("channels: producer_consumer (mpsc, close = drop)", () -> ProducerConsumerExample.main(new String[0])),
+            new Section("shared state: Mutex<Map> (update_state), or one owner task", () -> SharedStateExample.main(new String[0])),
+            new Section("graceful shutdown: watch channel + select (run_server)", () -> GracefulShutdownExample.main(new String[0])),
+            new Section("pitfall: unbounded channel memory growth", () -> UnboundedGrowthExample.main(new String[0])),
+            new Section("pitfall: a lock held across an await", () -> LockAcrossAwaitExample.main(new String[0])),
             new Section("JoinSet", () -> JoinSetExample.main(new String[0])),
             new Section("task-locals", () -> TaskLocalExample.main(new String[0])),
             new Section("a future task without a thread (map, andThen, Loop.loop)", () -> FutureTaskExample.main(new String[0])));

@@ -24,10 +24,18 @@ class AllExamplesTest {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
-        assertEquals(12, out.lines().filter(l -> l.startsWith("== ")).count(), out);
-        assertTrue(out.contains("All 12 examples ran."), out);
+        assertEquals(17, out.lines().filter(l -> l.startsWith("== ")).count(), out);
+        assertTrue(out.contains("All 17 examples ran."), out);
         assertTrue(out.contains("biased select      : shutdown won 1000 of 1000"), out);
         assertTrue(out.contains("server is silent   : Err(timeout) after 5000 ms on the paused clock"), out);
         assertTrue(out.contains("select loop        : complete; kept \"The slow server's whole file.\""), out);
+        assertTrue(out.contains("every sender closed: recv() gave null after 10 messages"), out);
+        assertTrue(out.contains("read-modify-write  : updates = 100 (none lost), at most 1 task inside the lock"), out);
+        assertTrue(out.contains("served             : [client-1, client-2, client-3]"), out);
+        assertTrue(out.contains("left in the backlog: [client-4]"), out);
+        assertTrue(out.contains("unbounded channel  : peak buffer 1000 jobs"), out);
+        assertTrue(out.contains("channel(16)        : peak buffer 16 jobs"), out);
+        assertTrue(out.contains("waiter: entered the critical section"), out);
+        assertTrue(out.contains("main: gave up on the lock after 50 ms"), out);
     }
 }
