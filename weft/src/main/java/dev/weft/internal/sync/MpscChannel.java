@@ -1,0 +1,787 @@
+package dev.weft.internal.sync;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Waker;
+import dev.weft.sync.SendError;
+import dev.weft.time.Elapsed;
+import dev.weft.time.Time;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The machinery of {@code dev.weft.sync.Mpsc}: one channel, bounded or unbounded,
+ * shared by its senders and its one receiver. See
+ * {@code docs/adr/0004-waiter-queue-and-sync.md}.
+ *
+ * @param <T> the type of the values
+ */
+public final class MpscChannel<T> {
+    /*
+     * Implementation notes.
+     *
+     * Overview. Values travel through an MpscQueue (lock-free: producers swap the
+     * tail, the one consumer follows `next`). What may enter the queue is decided
+     * before the push, by an admission counter:
+     *   - bounded:   a BatchSemaphore of `capacity` permits. A send takes a permit
+     *                (waiting in the semaphore's FIFO if none is free), then pushes,
+     *                which never waits. The receiver gives the permit back when it
+     *                takes the value. A reserve() takes permits without pushing.
+     *   - unbounded: `count` = (values admitted and not yet taken << 1) | CLOSED,
+     *                one CAS per send, one getAndAdd per receive.
+     * Either way "permits out" = values in the queue + values between admission and
+     * push + reserved slots not yet used, and closing the admission (semaphore
+     * close / CLOSED bit) stops new ones atomically with respect to every send.
+     *
+     *     senders --admit--> [ semaphore | count ] --push--> queue --take--> receiver
+     *                                  ^                                      |
+     *                                  +--------- permit back on take --------+
+     *
+     * State.
+     *   flags    RX_CLOSED (the receiver closed), TX_GONE (the last sender closed),
+     *            DONE (the receiver is done and the channel has a hook: values go to
+     *            the hook from now on). Bits are only ever set.
+     *   senders  strong sender handles; sticky at 0 (a weak sender cannot upgrade).
+     *   rxWaker  the receiver's waker, set by a pending receive, taken (getAndSet
+     *            null) and woken by whoever may have made it ready: a push, the last
+     *            sender closing, a slot given back after close.
+     *
+     * Invariants.
+     *   I1  A value is in exactly one place: a send future (or the caller of
+     *       trySend / an unbounded send), the queue, the receiver's hands, the hook,
+     *       or a SendError. A pushed value is never failed.
+     *   I2  The receiver answers "closed and drained" (null) only when admission is
+     *       closed and no permit is out (bounded: availablePermits == capacity;
+     *       unbounded: count == CLOSED). Since admission is closed nothing new can
+     *       come, and since no permit is out nothing admitted is still on its way.
+     *   I3  No lost wake-up of the receiver: it writes rxWaker (volatile), then
+     *       re-reads the queue and the admission state; a producer links its node
+     *       (volatile) or changes the admission state, then reads rxWaker. One of
+     *       the two sees the other's write.
+     *
+     * Closing. The receiver's close() closes admission, then sets RX_CLOSED (that
+     * order makes "closed" one linearization point for trySend and isClosed; found
+     * by MpscLincheckTest when it was the other way round). Waiting sends and
+     * reserves then fail with SendError, carrying their values back, and every
+     * Sender.closed() future completes. Values already admitted stay
+     * readable, unless the channel has a hook: then DONE is set and everything in
+     * the queue, and everything pushed later by sends admitted before the close,
+     * goes to the hook. The last sender closing sets TX_GONE and closes admission
+     * the same way (values stay readable; the receiver drains them, then null).
+     *
+     * DONE drains. After DONE the receiver no longer takes values; the consumer
+     * role passes to "whoever drains": a push that sees DONE (after its push) and
+     * close() itself call drainToHook(), serialized by the `draining` counter (the
+     * one that moves it from 0 drains, the others only count, and the drainer
+     * loops until the count it saw is back to 0). A drainer that finds the queue
+     * busy (a push half done) stops: that producer checks DONE after its link and
+     * drains itself. So every value pushed after DONE reaches the hook.
+     *
+     * Linearizability. Admission (a permit, a count) and the push are two steps,
+     * so for an instant a send holds a slot whose value is not in the queue yet,
+     * as a reserved permit does. tryRecv answers null then, though the send may
+     * have answered "sent" before the tryRecv returned: not linearizable against a
+     * sequential channel without permits (MpscLincheckTest found that history and
+     * now leaves tryRecv against trySend out; Tokio's try_recv has the same
+     * window). Waiting in tryRecv for such sends is not an option: a send future
+     * assigned a slot pushes only when its task is next polled. Between a push's
+     * swap and its link, tryRecv does wait (MpscQueue.popWaiting), so values
+     * already swapped in are never missed.
+     *
+     * Cancellation.
+     *   - A send future dropped before it completed: leaves the semaphore queue,
+     *     gives back any permit assigned to it, and hands its value to the hook (or,
+     *     without one, leaves it with the caller). It never pushed: the push happens
+     *     in the same poll that sees the permit, so "completed" and "pushed" agree.
+     *   - A reserve dropped: leaves the queue, gives back what was assigned.
+     *   - A receive dropped: nothing to undo. A value leaves the queue only in the
+     *     poll that returns it. The receiver's waker may stay registered; at worst
+     *     it causes one spurious wake-up (clearing it could remove the registration
+     *     of another receive polled by the same task).
+     *   - A give-back after close may make the channel idle (I2), so it wakes the
+     *     receiver.
+     *
+     * Tested by MpscTest, MpscUnboundedTest (each method and exception, close
+     * stories, drops), MpscStressTest (counting under aborts and select losers)
+     * and MpscLincheckTest (trySend / close / state queries, and the queue under
+     * them, model checked).
+     */
+    private static final int RX_CLOSED = 1;
+    private static final int TX_GONE = 2;
+    private static final int DONE = 4;
+    private static final long ADMISSION_CLOSED = 1L;
+    private static final long ONE = 2L;
+
+    private static final VarHandle FLAGS;
+    private static final VarHandle SENDERS;
+    private static final VarHandle COUNT;
+    private static final VarHandle RX_WAKER;
+    private static final VarHandle DRAINING;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            FLAGS = l.findVarHandle(MpscChannel.class, "flags", int.class);
+            SENDERS = l.findVarHandle(MpscChannel.class, "senders", int.class);
+            COUNT = l.findVarHandle(MpscChannel.class, "count", long.class);
+            RX_WAKER = l.findVarHandle(MpscChannel.class, "rxWaker", Waker.class);
+            DRAINING = l.findVarHandle(MpscChannel.class, "draining", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MpscQueue<T> queue = new MpscQueue<>();
+    /** The bounded channel's slots; {@code null} when unbounded. */
+    private final BatchSemaphore semaphore;
+    private final int capacity;
+    private final Consumer<? super T> undelivered;
+    /** RX_CLOSED | TX_GONE | DONE; set by close paths, never cleared. */
+    private volatile int flags;
+    /** Strong senders; written by CAS (clone, upgrade) and getAndAdd (close). */
+    private volatile int senders = 1;
+    /** Unbounded only: (admitted, not yet taken << 1) | ADMISSION_CLOSED. */
+    private volatile long count;
+    /** Set by the receiver before it returns pending; taken by wakeReceiver(). */
+    private volatile Waker rxWaker;
+    /** Hook drains asked for; the one that moves it from 0 drains. */
+    private volatile int draining;
+    /** Guards closedWaiters. */
+    private final SpinLock lock = new SpinLock();
+    private final WaiterList<ClosedWaiter> closedWaiters = new WaiterList<>();
+
+    private MpscChannel(int capacity, Consumer<? super T> undelivered) {
+        this.capacity = capacity;
+        this.semaphore = capacity > 0 ? new BatchSemaphore(capacity) : null;
+        this.undelivered = undelivered;
+    }
+
+    /** A bounded channel of {@code capacity} slots (checked by the caller). */
+    public static <T> MpscChannel<T> bounded(int capacity, Consumer<? super T> undelivered) {
+        if (capacity < 1 || capacity > BatchSemaphore.MAX_PERMITS) {
+            throw new IllegalArgumentException("capacity out of range: " + capacity);
+        }
+        return new MpscChannel<>(capacity, undelivered);
+    }
+
+    /** An unbounded channel. */
+    public static <T> MpscChannel<T> unbounded(Consumer<? super T> undelivered) {
+        return new MpscChannel<>(0, undelivered);
+    }
+
+    // ---- senders -------------------------------------------------------------------
+
+    /** Counts one more strong sender, unless they are all gone (then answers false). */
+    public boolean retainSender() {
+        for (;;) {
+            int n = senders;
+            if (n == 0) {
+                return false;
+            }
+            if (SENDERS.compareAndSet(this, n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** One strong sender closed; the last one closes the channel. */
+    public void releaseSender() {
+        if ((int) SENDERS.getAndAdd(this, -1) == 1) {
+            FLAGS.getAndBitwiseOr(this, TX_GONE);
+            closeAdmission();
+            wakeReceiver();
+        }
+    }
+
+    public int senderCount() {
+        return senders;
+    }
+
+    private void closeAdmission() {
+        if (semaphore != null) {
+            semaphore.close();
+            return;
+        }
+        for (;;) {
+            long c = count;
+            if ((c & ADMISSION_CLOSED) != 0 || COUNT.compareAndSet(this, c, c | ADMISSION_CLOSED)) {
+                return;
+            }
+        }
+    }
+
+    private boolean admissionClosed() {
+        return semaphore != null ? semaphore.isClosed() : (count & ADMISSION_CLOSED) != 0;
+    }
+
+    /**
+     * Whether the receiver closed (Tokio's {@code Sender::is_closed}). Linearized
+     * with trySend at the admission close: the receiver closes admission before it
+     * sets RX_CLOSED, and the last sender sets TX_GONE before it closes admission,
+     * so "admission closed and not by the senders" already means the receiver.
+     */
+    public boolean isReceiverClosed() {
+        int f = flags;
+        return (f & RX_CLOSED) != 0 || ((f & TX_GONE) == 0 && admissionClosed());
+    }
+
+    /** Whether the channel is closed: by the receiver, or because every sender is gone. */
+    public boolean isClosed() {
+        return admissionClosed();
+    }
+
+    public boolean isBounded() {
+        return semaphore != null;
+    }
+
+    /** Free slots now (bounded only). */
+    public int freeSlots() {
+        return semaphore.availablePermits();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean hasHook() {
+        return undelivered != null;
+    }
+
+    /** The error of a send refused because admission is closed; carries {@code value}. */
+    public SendError closedError(Object value) {
+        String why = (flags & TX_GONE) == 0 ? "the receiver closed it" : "every sender was closed";
+        String what = value == null ? "no slot was reserved" : "the value was not sent and comes back with this error";
+        return new SendError("the mpsc channel is closed (" + why + "); " + what, value);
+    }
+
+    // ---- sending -------------------------------------------------------------------
+
+    /** Bounded: takes a slot if one is free now and pushes. */
+    public boolean trySend(T value) {
+        switch (semaphore.tryAcquire(1)) {
+            case BatchSemaphore.ACQUIRED -> {
+                push(value);
+                return true;
+            }
+            case BatchSemaphore.NO_PERMITS -> {
+                return false;
+            }
+            default -> throw closedError(value);
+        }
+    }
+
+    /** Unbounded: admits and pushes, or throws SendError. */
+    public void sendUnbounded(T value) {
+        for (;;) {
+            long c = count;
+            if ((c & ADMISSION_CLOSED) != 0) {
+                throw closedError(value);
+            }
+            if (COUNT.compareAndSet(this, c, c + ONE)) {
+                break;
+            }
+        }
+        push(value);
+    }
+
+    /** Pushes an admitted value (its permit is held): never waits, never fails. */
+    public void push(T value) {
+        queue.push(value);
+        wakeReceiver();
+        if ((flags & DONE) != 0) {
+            drainToHook();
+        }
+    }
+
+    /** Gives back {@code n} unused slots (a permit closed unused). */
+    public void giveBack(int n) {
+        semaphore.release(n);
+        afterGiveBack();
+    }
+
+    /** A slot came back outside a receive: after close that may make the channel idle (I2). */
+    void afterGiveBack() {
+        if (semaphore.isClosed()) {
+            wakeReceiver();
+        }
+    }
+
+    /** Hands a value that can no longer be sent to the hook, if there is one. */
+    public void undeliverable(T value) {
+        if (undelivered != null && value != null) {
+            undelivered.accept(value);
+        }
+    }
+
+    private void wakeReceiver() {
+        if (rxWaker != null) {
+            Waker w = (Waker) RX_WAKER.getAndSet(this, null);
+            if (w != null) {
+                w.wake();
+            }
+        }
+    }
+
+    // ---- receiving (the one consumer) ------------------------------------------------
+
+    private void taken(int n) {
+        if (semaphore != null) {
+            semaphore.release(n);
+        } else {
+            COUNT.getAndAdd(this, -ONE * n);
+        }
+    }
+
+    /** I2: admission closed and no permit out. */
+    private boolean closedAndIdle() {
+        if (semaphore != null) {
+            return semaphore.isClosed() && semaphore.availablePermits() == capacity;
+        }
+        return count == ADMISSION_CLOSED;
+    }
+
+    /** One receive: a value, {@code null} once closed and drained, or pending. */
+    public Poll<T> pollRecv(Context cx) {
+        if (!cx.proceed()) {
+            return Poll.pending();
+        }
+        if ((flags & DONE) != 0) {
+            return Poll.ready(null);
+        }
+        T v = queue.pop();
+        if (v == null) {
+            if (closedAndIdle()) {
+                return Poll.ready(null);
+            }
+            RX_WAKER.setVolatile(this, cx.waker());
+            v = queue.pop();
+            if (v == null) {
+                return closedAndIdle() ? Poll.ready(null) : Poll.pending();
+            }
+        }
+        taken(1);
+        return Poll.ready(v);
+    }
+
+    /** Up to {@code limit} values into {@code into}: their count, 0 once closed and drained, or pending. */
+    public Poll<Integer> pollRecvMany(Context cx, Collection<? super T> into, int limit) {
+        if (!cx.proceed()) {
+            return Poll.pending();
+        }
+        if ((flags & DONE) != 0) {
+            return Poll.ready(0);
+        }
+        int n = takeInto(into, limit);
+        if (n == 0) {
+            if (closedAndIdle()) {
+                return Poll.ready(0);
+            }
+            RX_WAKER.setVolatile(this, cx.waker());
+            n = takeInto(into, limit);
+            if (n == 0) {
+                return closedAndIdle() ? Poll.ready(0) : Poll.pending();
+            }
+        }
+        return Poll.ready(n);
+    }
+
+    private int takeInto(Collection<? super T> into, int limit) {
+        int n = 0;
+        try {
+            while (n < limit && queue.popInto(into)) {
+                n++;
+            }
+        } finally {
+            if (n > 0) {
+                taken(n);
+            }
+        }
+        return n;
+    }
+
+    /** A value if one is in the channel now, else {@code null}. */
+    public T tryRecv() {
+        if ((flags & DONE) != 0) {
+            return null;
+        }
+        T v = queue.popWaiting();
+        if (v != null) {
+            taken(1);
+        }
+        return v;
+    }
+
+    public boolean isEmpty() {
+        return (flags & DONE) != 0 || queue.isEmpty();
+    }
+
+    public int len() {
+        return (flags & DONE) != 0 ? 0 : queue.size();
+    }
+
+    /**
+     * The receiver closes: admission closes, closed() futures complete; with a hook,
+     * what is left goes to it (DONE).
+     */
+    public void closeReceiver() {
+        closeReceiving();
+        if (undelivered != null) {
+            FLAGS.getAndBitwiseOr(this, DONE);
+            drainToHook();
+        }
+    }
+
+    /** Closes like {@link #closeReceiver()}, but answers what is in the channel now. */
+    public List<T> drain() {
+        closeReceiving();
+        List<T> out = new ArrayList<>();
+        if ((flags & DONE) != 0) {
+            return out;
+        }
+        for (T v; (v = queue.popWaiting()) != null; ) {
+            out.add(v);
+        }
+        if (!out.isEmpty()) {
+            taken(out.size());
+        }
+        if (undelivered != null) {
+            FLAGS.getAndBitwiseOr(this, DONE);
+            drainToHook();
+        }
+        return out;
+    }
+
+    private void closeReceiving() {
+        if ((flags & RX_CLOSED) != 0) {
+            return;
+        }
+        // Admission first: see isReceiverClosed(). The flag is set before the waiters
+        // are drained under the lock, so a closed() future either sees it or is drained.
+        closeAdmission();
+        FLAGS.getAndBitwiseOr(this, RX_CLOSED);
+        List<Waker> wakers;
+        lock.lock();
+        try {
+            wakers = closedWaiters.drainWakers();
+        } finally {
+            lock.unlock();
+        }
+        WaiterList.wakeAll(wakers);
+    }
+
+    /** See "DONE drains" in the notes. */
+    private void drainToHook() {
+        if ((int) DRAINING.getAndAdd(this, 1) != 0) {
+            return;
+        }
+        Throwable failure = null;
+        int missed = 1;
+        for (;;) {
+            int n = 0;
+            for (T v; (v = queue.pop()) != null; ) {
+                n++;
+                try {
+                    undelivered.accept(v);
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    } else {
+                        failure.addSuppressed(t);
+                    }
+                }
+            }
+            if (n > 0) {
+                taken(n);
+            }
+            missed = (int) DRAINING.getAndAdd(this, -missed) - missed;
+            if (missed == 0) {
+                break;
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("the undelivered-value hook failed", failure);
+        }
+    }
+
+    // ---- futures -------------------------------------------------------------------
+
+    /** The future of a bounded send. */
+    public Future<Void> send(T value) {
+        return new Send<>(this, value);
+    }
+
+    /** The future of a bounded send that gives up after {@code timeout}. */
+    public Future<Void> sendTimeout(T value, Duration timeout) {
+        return new SendTimeout<>(this, value, timeout);
+    }
+
+    /** The future of {@code n} reserved slots, made into a permit by {@code factory}. */
+    public <P> Future<P> reserve(int n, PermitFactory<T, P> factory) {
+        return new Reserve<>(this, n, factory);
+    }
+
+    /** Makes the public permit of a reserve. */
+    @FunctionalInterface
+    public interface PermitFactory<T, P> {
+        P make(MpscChannel<T> channel, int slots);
+    }
+
+    public Future<T> recv() {
+        return new Recv<>(this);
+    }
+
+    public Future<Integer> recvMany(Collection<? super T> into, int limit) {
+        return new RecvMany<>(this, into, limit);
+    }
+
+    public Future<Void> closed() {
+        return new ClosedWaiter(this);
+    }
+
+    /** A send: a one-permit acquire that pushes in the poll that gets the permit. */
+    private static final class Send<T> extends BatchSemaphore.Acquire implements Future<Void> {
+        private final MpscChannel<T> chan;
+        /** Until it is pushed, failed back, or dropped. */
+        private T value;
+        /** Owner-only: completed, failed or dropped. */
+        private boolean finished;
+        /** Dropped by a sendTimeout: the value stays here for the wrapper. */
+        private boolean keepValueOnDrop;
+
+        Send(MpscChannel<T> chan, T value) {
+            super(chan.semaphore, 1);
+            this.chan = chan;
+            this.value = value;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            if (finished) {
+                throw new IllegalStateException("this send already completed or was dropped; make a new one");
+            }
+            if (!cx.proceed()) {
+                return Poll.pending();
+            }
+            switch (pollAcquire(cx)) {
+                case BatchSemaphore.ACQUIRED -> {
+                    T v = value;
+                    value = null;
+                    finished = true;
+                    chan.push(v);
+                    return Poll.ready(null);
+                }
+                case BatchSemaphore.IS_CLOSED -> {
+                    T v = value;
+                    value = null;
+                    finished = true;
+                    chan.afterGiveBack();
+                    throw chan.closedError(v);
+                }
+                default -> {
+                    return Poll.pending();
+                }
+            }
+        }
+
+        @Override
+        public void drop() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            dropAcquire();
+            chan.afterGiveBack();
+            if (!keepValueOnDrop) {
+                T v = value;
+                value = null;
+                chan.undeliverable(v);
+            }
+        }
+    }
+
+    /** sendTimeout: a send under Time.timeout whose elapsed failure hands the value back. */
+    private static final class SendTimeout<T> implements Future<Void> {
+        private final MpscChannel<T> chan;
+        private final Send<T> send;
+        private final Future<Void> timed;
+        private final Duration timeout;
+        private boolean finished;
+
+        SendTimeout(MpscChannel<T> chan, T value, Duration timeout) {
+            this.chan = chan;
+            this.send = new Send<>(chan, value);
+            this.send.keepValueOnDrop = true;
+            this.timeout = timeout;
+            this.timed = Time.timeout(timeout, send);
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            try {
+                Poll<Void> p = timed.poll(cx);
+                if (p.isReady()) {
+                    finished = true;
+                }
+                return p;
+            } catch (Elapsed e) {
+                finished = true;
+                T v = send.value;
+                send.value = null;
+                SendError err = new SendError("sendTimeout ran out: the mpsc channel stayed full for " + timeout
+                        + "; the value was not sent and comes back with this error", v);
+                err.initCause(e);
+                throw err;
+            } catch (RuntimeException | Error e) {
+                finished = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void drop() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            timed.drop();
+            T v = send.value;
+            send.value = null;
+            chan.undeliverable(v);
+        }
+    }
+
+    /** A reserve of {@code n} slots. */
+    private static final class Reserve<T, P> extends BatchSemaphore.Acquire implements Future<P> {
+        private final MpscChannel<T> chan;
+        private final PermitFactory<T, P> factory;
+        private boolean finished;
+
+        Reserve(MpscChannel<T> chan, int n, PermitFactory<T, P> factory) {
+            super(chan.semaphore, n);
+            this.chan = chan;
+            this.factory = factory;
+        }
+
+        @Override
+        public Poll<P> poll(Context cx) {
+            if (finished) {
+                throw new IllegalStateException("this reserve already completed or was dropped; make a new one");
+            }
+            if (!cx.proceed()) {
+                return Poll.pending();
+            }
+            switch (pollAcquire(cx)) {
+                case BatchSemaphore.ACQUIRED -> {
+                    finished = true;
+                    return Poll.ready(factory.make(chan, permits()));
+                }
+                case BatchSemaphore.IS_CLOSED -> {
+                    finished = true;
+                    chan.afterGiveBack();
+                    throw chan.closedError(null);
+                }
+                default -> {
+                    return Poll.pending();
+                }
+            }
+        }
+
+        @Override
+        public void drop() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            dropAcquire();
+            chan.afterGiveBack();
+        }
+    }
+
+    private static final class Recv<T> implements Future<T> {
+        private final MpscChannel<T> chan;
+
+        Recv(MpscChannel<T> chan) {
+            this.chan = chan;
+        }
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            return chan.pollRecv(cx);
+        }
+    }
+
+    private static final class RecvMany<T> implements Future<Integer> {
+        private final MpscChannel<T> chan;
+        private final Collection<? super T> into;
+        private final int limit;
+
+        RecvMany(MpscChannel<T> chan, Collection<? super T> into, int limit) {
+            this.chan = chan;
+            this.into = into;
+            this.limit = limit;
+        }
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            return chan.pollRecvMany(cx, into, limit);
+        }
+    }
+
+    /** Sender.closed(): completes once the receiver closed. */
+    private static final class ClosedWaiter extends Waiter implements Future<Void> {
+        private final MpscChannel<?> chan;
+
+        ClosedWaiter(MpscChannel<?> chan) {
+            this.chan = chan;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            if (chan.isReceiverClosed()) {
+                return Poll.ready(null);
+            }
+            SpinLock lock = chan.lock;
+            lock.lock();
+            try {
+                // RX_CLOSED is set before close() drains this list under the lock.
+                if (chan.isReceiverClosed()) {
+                    if (isLinked()) {
+                        chan.closedWaiters.remove(this);
+                    }
+                    return Poll.ready(null);
+                }
+                waker = cx.waker();
+                if (!isLinked()) {
+                    chan.closedWaiters.addLast(this);
+                }
+                return Poll.pending();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void drop() {
+            SpinLock lock = chan.lock;
+            lock.lock();
+            try {
+                chan.closedWaiters.remove(this);
+                waker = null;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.weft.internal.sync;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Collection;
+
+/**
+ * An unbounded lock-free queue for many producers and one consumer: the buffer of
+ * the mpsc channels. A push is one allocation, one atomic swap and one store; a
+ * pop is two reads and a store. No counts: the channel keeps those.
+ *
+ * @param <T> the type of the values
+ */
+public final class MpscQueue<T> {
+    /*
+     * Implementation notes.
+     *
+     * The algorithm is Dmitry Vyukov's node-based MPSC queue (1024cores.net,
+     * "Non-intrusive MPSC node-based queue"), written here from its description.
+     *
+     *   head (consumer) -> [stub] -> [v1] -> [v2] -> ... -> [vn] <- tail (producers)
+     *
+     * head is a stub node whose value has been taken (or was never there); the
+     * values are in the nodes after it. A producer makes a node, swaps it into
+     * `tail` (getAndSet: this orders the producers) and then links it behind the
+     * node it displaced (`prev.next = node`). The consumer takes `head.next`: its
+     * value is the next one, and that node becomes the new stub.
+     *
+     * Between a producer's swap and its link the chain is broken: `tail` moved but
+     * `head.next ... next` does not reach it yet, and every node pushed behind it
+     * (possibly by producers that have already returned) is invisible. pop() then
+     * answers null although {@link #isEmpty()} is false: the queue is "busy".
+     * Callers deal with it in one of two ways:
+     *   - a consumer that will wait anyway (a receive that registers its waker)
+     *     simply waits: the producer in the window wakes it after linking, because
+     *     the channel wakes the receiver after every push;
+     *   - a consumer that must answer now (tryRecv, drain) calls popWaiting(), which
+     *     spins through the window (a few instructions of the producer; it yields
+     *     after a short spin in case that thread was descheduled). This is what
+     *     makes tryRecv linearizable with the swap as a push's linearization point.
+     *
+     * Visibility: a node's value is written before the swap (a volatile write) and
+     * the link is a volatile write; the consumer reads `next` with a volatile read,
+     * so it sees the value the producer wrote. The link being a full volatile store
+     * (not a release store) matters to the channel: the producer reads the
+     * receiver's waker slot right after it, and the consumer writes that slot before
+     * it re-reads `next` (Dekker: one of the two sees the other).
+     *
+     * `head` is written only by the consumer; it is volatile so that size() and
+     * isEmpty() from other threads read a recent one. A popped stub keeps its
+     * `next` pointer (to a live node); it is unreachable from the queue and goes
+     * with the garbage, and a stale reader walking from it still walks forward.
+     *
+     * size() walks to a snapshot of `tail`, waiting through half-done links, so it
+     * too counts a push from its swap on.
+     *
+     * Tested by MpscQueueLincheckTest (pushes against popWaiting, isEmpty and
+     * size, model checked; it caught a size() that skipped half-done pushes) and,
+     * through the channel, MpscStressTest.
+     */
+    private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
+    private static final int SPINS_BEFORE_YIELD = 64;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(MpscQueue.class, "tail", Node.class);
+            HEAD = l.findVarHandle(MpscQueue.class, "head", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static final class Node<T> {
+        /** Written by the producer before publication; cleared by the consumer when taken. */
+        T value;
+        /** Written once by the producer that swapped the next node in. */
+        volatile Node<T> next;
+
+        Node(T value) {
+            this.value = value;
+        }
+    }
+
+    /** The stub; written by the consumer only. */
+    private volatile Node<T> head;
+    /** The last node pushed; swapped by producers. */
+    private volatile Node<T> tail;
+
+    public MpscQueue() {
+        Node<T> stub = new Node<>(null);
+        head = stub;
+        tail = stub;
+    }
+
+    /** Appends {@code value} (not null). Any thread. */
+    @SuppressWarnings("unchecked")
+    public void push(T value) {
+        Node<T> node = new Node<>(value);
+        Node<T> prev = (Node<T>) TAIL.getAndSet(this, node);
+        prev.next = node; // volatile: see the notes (Dekker with the receiver's waker)
+    }
+
+    /**
+     * Takes the oldest value, or answers {@code null} if none is linked yet (the
+     * queue is empty, or busy: see the notes). Consumer only.
+     */
+    public T pop() {
+        Node<T> h = head;
+        Node<T> n = h.next;
+        if (n == null) {
+            return null;
+        }
+        return take(n);
+    }
+
+    /**
+     * Moves the oldest linked value into {@code into} and answers true, or answers
+     * false if none is linked. If {@code into.add} throws, the value stays in the
+     * queue. Consumer only.
+     */
+    public boolean popInto(Collection<? super T> into) {
+        Node<T> n = head.next;
+        if (n == null) {
+            return false;
+        }
+        into.add(n.value);
+        take(n);
+        return true;
+    }
+
+    private T take(Node<T> n) {
+        T v = n.value;
+        n.value = null; // n is the new stub; only the consumer reads values
+        HEAD.setRelease(this, n); // single writer: a release store suffices for readers
+        return v;
+    }
+
+    /**
+     * Takes the oldest value, or answers {@code null} if the queue is empty. If a
+     * push is half done (swapped, not yet linked), waits for its link. Consumer only.
+     */
+    public T popWaiting() {
+        Node<T> h = head;
+        Node<T> n = h.next;
+        if (n == null) {
+            if (tail == h) {
+                return null;
+            }
+            int spins = 0;
+            while ((n = h.next) == null) {
+                if (++spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    spins = 0;
+                    Thread.yield();
+                }
+            }
+        }
+        return take(n);
+    }
+
+    /** Whether nothing was pushed that is not yet popped (pushes half done count as pushed). */
+    public boolean isEmpty() {
+        return tail == head;
+    }
+
+    /**
+     * The values pushed and not yet popped, as of the moment this call reads the
+     * tail: a walk of the queue, O(size), that waits through half-done pushes up to
+     * that tail. From a thread other than the consumer it may be off by the values
+     * popped meanwhile.
+     */
+    public int size() {
+        Node<T> last = tail;
+        Node<T> p = head;
+        int n = 0;
+        int spins = 0;
+        while (p != last) {
+            Node<T> next = p.next;
+            if (next == null) {
+                // A push before `last` is half done: wait for its link.
+                if (++spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    spins = 0;
+                    Thread.yield();
+                }
+                continue;
+            }
+            p = next;
+            n++;
+        }
+        return n;
+    }
+}

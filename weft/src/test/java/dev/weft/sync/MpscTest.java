@@ -1,0 +1,892 @@
+package dev.weft.sync;
+
+import static dev.weft.Select.on;
+import static dev.weft.Select.select;
+import static dev.weft.Select.selectBiased;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Context;
+import dev.weft.CountingWaker;
+import dev.weft.Future;
+import dev.weft.Loop;
+import dev.weft.Poll;
+import dev.weft.runtime.Runtime;
+import dev.weft.task.JoinError;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Task;
+import dev.weft.time.Elapsed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(60)
+class MpscTest {
+
+    static <T> Poll<T> poll(Future<T> f, CountingWaker w) {
+        return f.poll(w.context());
+    }
+
+    static <T> T ready(Future<T> f) {
+        Poll<T> p = f.poll(new CountingWaker().context());
+        assertTrue(p.isReady(), "expected ready");
+        return p.value();
+    }
+
+    /** Forwards to a future and remembers that it returned pending once (the task is parked in it). */
+    static final class Parked<T> implements Future<T> {
+        final Future<T> inner;
+        final AtomicBoolean parked = new AtomicBoolean();
+        final AtomicBoolean dropped = new AtomicBoolean();
+
+        Parked(Future<T> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            Poll<T> p = inner.poll(cx);
+            if (p.isPending()) {
+                parked.set(true);
+            }
+            return p;
+        }
+
+        @Override
+        public void drop() {
+            dropped.set(true);
+            inner.drop();
+        }
+    }
+
+    static void awaitTrue(AtomicBoolean flag) {
+        while (!flag.get()) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    // ---- factories -----------------------------------------------------------------
+
+    @Test
+    void aCapacityBelowOneIsRefusedAndPointsToTheRendezvousChannel() {
+        for (int bad : new int[] {0, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mpsc.channel(bad));
+            assertTrue(e.getMessage().contains("Channel.rendezvous()"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Mpsc.channel(Mpsc.MAX_CAPACITY + 1));
+    }
+
+    @Test
+    void aNullHookIsRefused() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> Mpsc.channel(1, null));
+        assertTrue(e.getMessage().contains("undelivered"));
+        assertThrows(NullPointerException.class, () -> Mpsc.unboundedChannel(null));
+    }
+
+    // ---- send and recv ---------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void valuesArriveInOrder(int capacity) {
+        var ch = Mpsc.<Integer>channel(capacity);
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < capacity; i++) {
+                assertNull(ready(ch.tx().send(round * 10 + i)));
+            }
+            for (int i = 0; i < capacity; i++) {
+                assertEquals(round * 10 + i, ready(ch.rx().recv()));
+            }
+        }
+        assertEquals(capacity, ch.tx().capacity());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void aSendWaitsWhileFullAndIsWokenByAReceive(int capacity) {
+        var ch = Mpsc.<Integer>channel(capacity);
+        for (int i = 0; i < capacity; i++) {
+            assertTrue(ch.tx().trySend(i));
+        }
+        assertEquals(0, ch.tx().capacity());
+        CountingWaker w = new CountingWaker();
+        Future<Void> send = ch.tx().send(99);
+        assertTrue(poll(send, w).isPending());
+        assertEquals(0, ready(ch.rx().recv()));
+        assertEquals(1, w.count(), "exactly the waiting sender is woken");
+        assertTrue(poll(send, w).isReady());
+        for (int i = 1; i < capacity; i++) {
+            assertEquals(i, ready(ch.rx().recv()));
+        }
+        assertEquals(99, ready(ch.rx().recv()));
+    }
+
+    @Test
+    void waitingSendersAreServedInOrderAndOneAtATime() {
+        var ch = Mpsc.<String>channel(1);
+        ch.tx().trySend("first");
+        CountingWaker wa = new CountingWaker();
+        CountingWaker wb = new CountingWaker();
+        Future<Void> a = ch.tx().send("a");
+        Future<Void> b = ch.tx().send("b");
+        assertTrue(poll(a, wa).isPending());
+        assertTrue(poll(b, wb).isPending());
+        assertFalse(ch.tx().trySend("c"), "a newcomer does not overtake waiting senders");
+        assertEquals("first", ready(ch.rx().recv()));
+        assertEquals(1, wa.count());
+        assertEquals(0, wb.count());
+        assertTrue(poll(a, wa).isReady());
+        assertEquals("a", ready(ch.rx().recv()));
+        assertEquals(1, wb.count());
+        assertTrue(poll(b, wb).isReady());
+        assertEquals("b", ready(ch.rx().recv()));
+    }
+
+    @Test
+    void aPendingReceiveIsWokenBySendAndItsValueArrives() {
+        var ch = Mpsc.<String>channel(2);
+        CountingWaker w = new CountingWaker();
+        Future<String> recv = ch.rx().recv();
+        assertTrue(poll(recv, w).isPending());
+        ch.tx().trySend("x");
+        assertTrue(w.count() >= 1);
+        assertEquals("x", poll(recv, w).value());
+    }
+
+    @Test
+    void nullValuesAreRefused() {
+        var ch = Mpsc.<String>channel(2);
+        assertTrue(assertThrows(NullPointerException.class, () -> ch.tx().send(null)).getMessage().contains("value"));
+        assertThrows(NullPointerException.class, () -> ch.tx().trySend(null));
+        assertThrows(NullPointerException.class, () -> ch.tx().sendTimeout(null, Duration.ZERO));
+        Mpsc.Permit<String> p = ready(ch.tx().reserve());
+        assertThrows(NullPointerException.class, () -> p.send(null));
+    }
+
+    @Test
+    void trySendAnswersFalseWhenFullAndThrowsWithTheValueWhenClosed() {
+        var ch = Mpsc.<String>channel(1);
+        assertTrue(ch.tx().trySend("a"));
+        assertFalse(ch.tx().trySend("b"));
+        ch.rx().close();
+        SendError e = assertThrows(SendError.class, () -> ch.tx().trySend("c"));
+        assertEquals("c", e.value());
+        assertTrue(e.getMessage().contains("receiver closed"), e.getMessage());
+    }
+
+    @Test
+    void sendOnAClosedChannelFailsWithTheValue() {
+        var ch = Mpsc.<String>channel(4);
+        ch.rx().close();
+        SendError e = assertThrows(SendError.class, () -> ch.tx().send("v").await());
+        assertEquals("v", e.value());
+    }
+
+    @Test
+    void aWaitingSendFailsWithItsValueWhenTheReceiverCloses() {
+        var ch = Mpsc.<String>channel(1);
+        ch.tx().trySend("kept");
+        CountingWaker w = new CountingWaker();
+        Future<Void> send = ch.tx().send("back");
+        assertTrue(poll(send, w).isPending());
+        ch.rx().close();
+        assertEquals(1, w.count());
+        SendError e = assertThrows(SendError.class, () -> poll(send, w));
+        assertEquals("back", e.value());
+        assertEquals("kept", ready(ch.rx().recv()), "values already sent stay readable (no hook)");
+        assertNull(ready(ch.rx().recv()));
+    }
+
+    // ---- cancellation of sends -------------------------------------------------------
+
+    @Test
+    void aDroppedPendingSendHandsItsValueToTheHookAndGivesUpItsPlace() {
+        List<String> undelivered = new ArrayList<>();
+        var ch = Mpsc.<String>channel(1, undelivered::add);
+        ch.tx().trySend("in");
+        CountingWaker wa = new CountingWaker();
+        CountingWaker wb = new CountingWaker();
+        Future<Void> a = ch.tx().send("dropped");
+        Future<Void> b = ch.tx().send("next");
+        assertTrue(poll(a, wa).isPending());
+        assertTrue(poll(b, wb).isPending());
+        a.drop();
+        assertEquals(List.of("dropped"), undelivered);
+        assertEquals("in", ready(ch.rx().recv()));
+        assertEquals(0, wa.count());
+        assertEquals(1, wb.count(), "the slot goes to the next sender");
+        assertTrue(poll(b, wb).isReady());
+        assertEquals("next", ready(ch.rx().recv()));
+        a.drop();
+        assertEquals(1, undelivered.size(), "a second drop does nothing");
+    }
+
+    @Test
+    void aSendDroppedAfterItWasAssignedASlotPassesTheSlotOn() {
+        List<String> undelivered = new ArrayList<>();
+        var ch = Mpsc.<String>channel(1, undelivered::add);
+        ch.tx().trySend("in");
+        Future<Void> a = ch.tx().send("a");
+        CountingWaker wb = new CountingWaker();
+        Future<Void> b = ch.tx().send("b");
+        assertTrue(poll(a, new CountingWaker()).isPending());
+        assertTrue(poll(b, wb).isPending());
+        assertEquals("in", ready(ch.rx().recv())); // assigns the slot to a
+        a.drop();                                  // before a saw it
+        assertEquals(List.of("a"), undelivered);
+        assertEquals(1, wb.count());
+        assertTrue(poll(b, wb).isReady());
+        assertEquals("b", ready(ch.rx().recv()));
+        assertEquals(1, ch.tx().capacity());
+    }
+
+    @Test
+    void aDroppedSendWithoutAHookLeavesNoTraceInTheChannel() {
+        var ch = Mpsc.<String>channel(1);
+        ch.tx().trySend("in");
+        Future<Void> a = ch.tx().send("a");
+        assertTrue(poll(a, new CountingWaker()).isPending());
+        a.drop();
+        assertEquals("in", ready(ch.rx().recv()));
+        assertEquals(1, ch.tx().capacity());
+        assertTrue(ch.rx().isEmpty());
+    }
+
+    @Test
+    void aSendDroppedBeforeItsFirstPollStillHandsItsValueToTheHook() {
+        List<String> undelivered = new ArrayList<>();
+        var ch = Mpsc.<String>channel(1, undelivered::add);
+        ch.tx().send("never polled").drop();
+        assertEquals(List.of("never polled"), undelivered);
+        assertEquals(1, ch.tx().capacity());
+    }
+
+    @Test
+    void anAbortedFutureTaskParkedInSendHandsItsValueToTheHook() {
+        List<String> undelivered = new CopyOnWriteArrayList<>();
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(1, undelivered::add);
+                ch.tx().trySend("in");
+                Parked<Void> send = new Parked<>(ch.tx().send("parked"));
+                JoinHandle<Void> h = Task.spawn(send);
+                awaitTrue(send.parked);
+                h.abort();
+                JoinError e = assertThrows(JoinError.class, h::await);
+                assertTrue(e.isCancelled());
+                assertTrue(send.dropped.get());
+                assertEquals(List.of("parked"), undelivered);
+                assertEquals("in", ch.rx().recv().await());
+                assertEquals(1, ch.tx().capacity());
+            });
+        }
+    }
+
+    @Test
+    void anAbortedThreadTaskParkedInSendHandsItsValueToTheHook() {
+        List<String> undelivered = new CopyOnWriteArrayList<>();
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(1, undelivered::add);
+                ch.tx().trySend("in");
+                Parked<Void> send = new Parked<>(ch.tx().send("parked"));
+                JoinHandle<Void> h = Task.spawn(() -> {
+                    send.await();
+                });
+                awaitTrue(send.parked);
+                h.abort();
+                assertTrue(assertThrows(JoinError.class, h::await).isCancelled());
+                assertEquals(List.of("parked"), undelivered);
+                assertEquals(1, ch.rx().len());
+            });
+        }
+    }
+
+    // ---- sendTimeout ---------------------------------------------------------------
+
+    static Runtime paused() {
+        return Runtime.builder().workerThreads(2).startPaused(true).build();
+    }
+
+    @Test
+    void sendTimeoutThatRunsOutHandsTheValueBackWithElapsedAsTheCause() {
+        List<String> undelivered = new CopyOnWriteArrayList<>();
+        try (Runtime rt = paused()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(1, undelivered::add);
+                ch.tx().trySend("in");
+                SendError e = assertThrows(SendError.class,
+                        () -> ch.tx().sendTimeout("late", Duration.ofSeconds(2)).await());
+                assertEquals("late", e.value());
+                assertInstanceOf(Elapsed.class, e.getCause());
+                assertTrue(e.getMessage().contains("stayed full"), e.getMessage());
+                assertTrue(undelivered.isEmpty(), "handed back, not to the hook");
+                assertEquals(0, ch.tx().capacity());
+                assertEquals("in", ch.rx().recv().await());
+                assertEquals(1, ch.tx().capacity(), "the timed-out send left the queue");
+            });
+        }
+    }
+
+    @Test
+    void sendTimeoutCompletesWhenASlotFreesInTime() {
+        try (Runtime rt = paused()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(1);
+                ch.tx().trySend("in");
+                JoinHandle<String> reader = Task.spawn(() -> {
+                    dev.weft.time.Time.sleep(Duration.ofMillis(500)).await();
+                    return ch.rx().recv().await();
+                });
+                ch.tx().sendTimeout("on time", Duration.ofSeconds(2)).await();
+                assertEquals("in", reader.await());
+                assertEquals("on time", ch.rx().recv().await());
+            });
+        }
+    }
+
+    @Test
+    void sendTimeoutOnAClosedChannelFailsWithoutElapsed() {
+        try (Runtime rt = paused()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(1);
+                ch.rx().close();
+                SendError e = assertThrows(SendError.class,
+                        () -> ch.tx().sendTimeout("v", Duration.ofSeconds(1)).await());
+                assertEquals("v", e.value());
+                assertNull(e.getCause());
+            });
+        }
+    }
+
+    @Test
+    void aDroppedSendTimeoutHandsItsValueToTheHook() {
+        List<String> undelivered = new CopyOnWriteArrayList<>();
+        try (Runtime rt = paused()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(1, undelivered::add);
+                ch.tx().trySend("in");
+                Future<Void> f = ch.tx().sendTimeout("v", Duration.ofSeconds(1));
+                assertTrue(poll(f, new CountingWaker()).isPending());
+                f.drop();
+                assertEquals(List.of("v"), undelivered);
+                assertEquals("in", ch.rx().recv().await());
+                assertEquals(1, ch.tx().capacity());
+            });
+        }
+    }
+
+    @Test
+    void sendTimeoutNeedsARuntimeWithTime() {
+        var ch = Mpsc.<String>channel(1);
+        assertThrows(IllegalStateException.class, () -> ch.tx().sendTimeout("v", Duration.ofSeconds(1)));
+    }
+
+    // ---- reserve -------------------------------------------------------------------
+
+    @Test
+    void aPermitHoldsASlotAndSendsWithoutWaiting() {
+        var ch = Mpsc.<String>channel(1);
+        Mpsc.Permit<String> p = ready(ch.tx().reserve());
+        assertEquals(1, p.remaining());
+        assertEquals(0, ch.tx().capacity());
+        assertFalse(ch.tx().trySend("other"), "the reserved slot is taken");
+        assertNull(ch.rx().tryRecv());
+        p.send("via permit");
+        assertEquals(0, p.remaining());
+        assertEquals("via permit", ready(ch.rx().recv()));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.send("again"));
+        assertTrue(e.getMessage().contains("no slot left"));
+        p.close();
+        assertEquals(1, ch.tx().capacity());
+    }
+
+    @Test
+    void closingAnUnusedPermitGivesTheSlotToTheNextWaitingSender() {
+        var ch = Mpsc.<String>channel(1);
+        Mpsc.Permit<String> p = ready(ch.tx().reserve());
+        CountingWaker w = new CountingWaker();
+        Future<Void> send = ch.tx().send("next");
+        assertTrue(poll(send, w).isPending());
+        p.close();
+        assertEquals(1, w.count());
+        assertTrue(poll(send, w).isReady());
+        assertEquals("next", ready(ch.rx().recv()));
+        p.close();
+        assertEquals(1, ch.tx().capacity(), "closing twice gives nothing back twice");
+    }
+
+    @Test
+    void reserveWaitsWhileFullAndADroppedReserveGivesUpItsPlace() {
+        var ch = Mpsc.<String>channel(1);
+        ch.tx().trySend("in");
+        CountingWaker wa = new CountingWaker();
+        CountingWaker wb = new CountingWaker();
+        Future<Mpsc.Permit<String>> a = ch.tx().reserve();
+        Future<Mpsc.Permit<String>> b = ch.tx().reserve();
+        assertTrue(poll(a, wa).isPending());
+        assertTrue(poll(b, wb).isPending());
+        a.drop();
+        assertEquals("in", ready(ch.rx().recv()));
+        assertEquals(1, wb.count());
+        try (Mpsc.Permit<String> p = poll(b, wb).value()) {
+            p.send("b");
+        }
+        assertEquals("b", ready(ch.rx().recv()));
+    }
+
+    @Test
+    void reserveOnAClosedChannelFailsWithANullValue() {
+        var ch = Mpsc.<String>channel(1);
+        ch.rx().close();
+        SendError e = assertThrows(SendError.class, () -> ready(ch.tx().reserve()));
+        assertNull(e.value());
+        assertTrue(e.getMessage().contains("no slot was reserved"), e.getMessage());
+    }
+
+    @Test
+    void reserveManyTakesSeveralSlotsAsOnePermit() {
+        var ch = Mpsc.<Integer>channel(4);
+        try (Mpsc.Permit<Integer> p = ready(ch.tx().reserveMany(3))) {
+            assertEquals(3, p.remaining());
+            assertEquals(1, ch.tx().capacity());
+            p.send(1);
+            p.send(2);
+        }
+        assertEquals(2, ch.tx().capacity(), "the unused slot came back");
+        assertEquals(2, ch.rx().len());
+        assertEquals(0, ready(ch.tx().reserveMany(0)).remaining());
+    }
+
+    @Test
+    void reserveManyRefusesImpossibleCounts() {
+        var ch = Mpsc.<Integer>channel(4);
+        assertThrows(IllegalArgumentException.class, () -> ch.tx().reserveMany(5));
+        assertThrows(IllegalArgumentException.class, () -> ch.tx().reserveMany(-1));
+    }
+
+    @Test
+    void aDroppedReserveManyGivesBackWhatItWasAssigned() {
+        var ch = Mpsc.<Integer>channel(3);
+        for (int i = 0; i < 3; i++) {
+            ch.tx().trySend(i);
+        }
+        Future<Mpsc.Permit<Integer>> many = ch.tx().reserveMany(2);
+        assertTrue(poll(many, new CountingWaker()).isPending());
+        assertEquals(0, ready(ch.rx().recv())); // one slot assigned to the waiting reserve
+        assertEquals(0, ch.tx().capacity());
+        many.drop();
+        assertEquals(1, ch.tx().capacity());
+    }
+
+    // ---- closing -------------------------------------------------------------------
+
+    @Test
+    void closedCompletesWhenTheReceiverCloses() {
+        var ch = Mpsc.<String>channel(1);
+        CountingWaker w = new CountingWaker();
+        Future<Void> closed = ch.tx().closed();
+        Future<Void> dropped = ch.tx().closed();
+        assertTrue(poll(closed, w).isPending());
+        assertTrue(poll(dropped, new CountingWaker()).isPending());
+        dropped.drop();
+        assertFalse(ch.tx().isClosed());
+        ch.rx().close();
+        assertEquals(1, w.count());
+        assertTrue(poll(closed, w).isReady());
+        assertTrue(ch.tx().isClosed());
+        assertTrue(ready(ch.tx().closed()) == null);
+    }
+
+    @Test
+    void whenTheLastSenderClosesTheReceiverDrainsThenSeesNull() {
+        var ch = Mpsc.<String>channel(4);
+        Mpsc.Sender<String> second = ch.tx().clone();
+        ch.tx().trySend("a");
+        second.trySend("b");
+        ch.tx().close();
+        assertFalse(ch.rx().isClosed(), "one sender is still open");
+        CountingWaker w = new CountingWaker();
+        assertEquals("a", poll(ch.rx().recv(), w).value());
+        assertEquals("b", poll(ch.rx().recv(), w).value());
+        Future<String> recv = ch.rx().recv();
+        assertTrue(poll(recv, w).isPending());
+        second.close();
+        assertTrue(w.count() >= 1);
+        assertNull(poll(recv, w).value());
+        assertTrue(ch.rx().isClosed());
+        assertNull(ch.rx().tryRecv());
+    }
+
+    @Test
+    void aClosedSenderHandleRefusesToBeUsedAndClosingTwiceCountsOnce() {
+        var ch = Mpsc.<String>channel(4);
+        Mpsc.Sender<String> second = ch.tx().clone();
+        second.close();
+        second.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> second.send("x"));
+        assertTrue(e.getMessage().contains("clone()"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> second.trySend("x"));
+        assertThrows(IllegalStateException.class, second::reserve);
+        assertThrows(IllegalStateException.class, second::clone);
+        assertFalse(ch.rx().isClosed(), "the first sender still counts");
+        assertTrue(ch.tx().trySend("still open"));
+    }
+
+    @Test
+    void withoutAHookAClosedReceiverKeepsItsValuesReadable() {
+        var ch = Mpsc.<String>channel(4);
+        ch.tx().trySend("a");
+        ch.tx().trySend("b");
+        ch.rx().close();
+        assertTrue(ch.rx().isClosed());
+        assertEquals("a", ready(ch.rx().recv()));
+        assertEquals("b", ch.rx().tryRecv());
+        assertNull(ready(ch.rx().recv()));
+        ch.rx().close();
+    }
+
+    @Test
+    void withAHookAClosedReceiverHandsItsValuesToTheHook() {
+        List<String> undelivered = new ArrayList<>();
+        var ch = Mpsc.<String>channel(4, undelivered::add);
+        ch.tx().trySend("a");
+        ch.tx().trySend("b");
+        ch.rx().close();
+        assertEquals(List.of("a", "b"), undelivered);
+        assertNull(ready(ch.rx().recv()));
+        assertNull(ch.rx().tryRecv());
+        assertTrue(ch.rx().isEmpty());
+        assertEquals(4, ch.tx().capacity());
+    }
+
+    @Test
+    void aPermitUsedAfterTheReceiverClosedDeliversToTheHookOrStaysReadable() {
+        List<String> undelivered = new ArrayList<>();
+        var hooked = Mpsc.<String>channel(2, undelivered::add);
+        Mpsc.Permit<String> p = ready(hooked.tx().reserve());
+        hooked.rx().close();
+        p.send("late");
+        assertEquals(List.of("late"), undelivered);
+
+        var plain = Mpsc.<String>channel(2);
+        Mpsc.Permit<String> q = ready(plain.tx().reserve());
+        plain.rx().close();
+        CountingWaker w = new CountingWaker();
+        Future<String> recv = plain.rx().recv();
+        assertTrue(poll(recv, w).isPending(), "a reserved slot may still deliver");
+        q.send("late");
+        assertEquals("late", poll(recv, w).value());
+        assertNull(ready(plain.rx().recv()));
+    }
+
+    @Test
+    void theReceiverWaitsForAnOutstandingPermitBeforeSeeingTheEnd() {
+        var ch = Mpsc.<String>channel(2);
+        Mpsc.Permit<String> p = ready(ch.tx().reserve());
+        ch.tx().close();
+        assertTrue(ch.rx().isClosed());
+        CountingWaker w = new CountingWaker();
+        Future<String> recv = ch.rx().recv();
+        assertTrue(poll(recv, w).isPending());
+        p.close();
+        assertEquals(1, w.count());
+        assertNull(poll(recv, w).value());
+    }
+
+    @Test
+    void drainClosesAndAnswersWhatIsLeft() {
+        var ch = Mpsc.<String>channel(4);
+        ch.tx().trySend("a");
+        ch.tx().trySend("b");
+        assertEquals(List.of("a", "b"), ch.rx().drain());
+        assertTrue(ch.rx().isClosed());
+        assertThrows(SendError.class, () -> ch.tx().trySend("c"));
+        assertEquals(List.of(), ch.rx().drain());
+
+        List<String> undelivered = new ArrayList<>();
+        var hooked = Mpsc.<String>channel(4, undelivered::add);
+        hooked.tx().trySend("x");
+        Mpsc.Permit<String> p = ready(hooked.tx().reserve());
+        assertEquals(List.of("x"), hooked.rx().drain());
+        p.send("later");
+        assertEquals(List.of("later"), undelivered);
+    }
+
+    // ---- receive variants ------------------------------------------------------------
+
+    @Test
+    void tryRecvAnswersNullWhenEmptyOrClosedAndTheQueriesTellWhich() {
+        var ch = Mpsc.<String>channel(2);
+        assertNull(ch.rx().tryRecv());
+        assertTrue(ch.rx().isEmpty());
+        assertFalse(ch.rx().isClosed());
+        ch.tx().trySend("a");
+        assertFalse(ch.rx().isEmpty());
+        assertEquals(1, ch.rx().len());
+        assertEquals("a", ch.rx().tryRecv());
+        ch.tx().close();
+        assertNull(ch.rx().tryRecv());
+        assertTrue(ch.rx().isClosed());
+        assertTrue(ch.rx().isEmpty());
+    }
+
+    @Test
+    void recvManyTakesUpToTheLimitAndZeroMeansClosedAndDrained() {
+        var ch = Mpsc.<Integer>channel(8);
+        for (int i = 0; i < 5; i++) {
+            ch.tx().trySend(i);
+        }
+        List<Integer> into = new ArrayList<>();
+        assertEquals(3, ready(ch.rx().recvMany(into, 3)));
+        assertEquals(2, ready(ch.rx().recvMany(into, 10)));
+        assertEquals(List.of(0, 1, 2, 3, 4), into);
+        assertEquals(8, ch.tx().capacity(), "every slot came back");
+        CountingWaker w = new CountingWaker();
+        Future<Integer> waiting = ch.rx().recvMany(into, 4);
+        assertTrue(poll(waiting, w).isPending());
+        ch.tx().trySend(9);
+        assertEquals(1, poll(waiting, w).value());
+        ch.tx().close();
+        assertEquals(0, ready(ch.rx().recvMany(into, 4)));
+        assertThrows(IllegalArgumentException.class, () -> ch.rx().recvMany(into, 0));
+    }
+
+    @Test
+    void recvManyKeepsAValueItCouldNotAdd() {
+        var ch = Mpsc.<Integer>channel(2);
+        ch.tx().trySend(1);
+        List<Integer> full = Collections.unmodifiableList(new ArrayList<>());
+        assertThrows(UnsupportedOperationException.class, () -> ready(ch.rx().recvMany(full, 2)));
+        assertEquals(1, ch.rx().tryRecv());
+    }
+
+    @Test
+    void capacitiesAndSameChannel() {
+        var ch = Mpsc.<Integer>channel(3);
+        var other = Mpsc.<Integer>channel(3);
+        assertEquals(3, ch.tx().maxCapacity());
+        assertEquals(3, ch.rx().maxCapacity());
+        ch.tx().trySend(1);
+        assertEquals(2, ch.tx().capacity());
+        assertEquals(2, ch.rx().capacity());
+        Mpsc.Sender<Integer> clone = ch.tx().clone();
+        assertTrue(ch.tx().sameChannel(clone));
+        assertFalse(ch.tx().sameChannel(other.tx()));
+        assertFalse(ch.tx().sameChannel(null));
+        clone.close();
+    }
+
+    @Test
+    void aWeakSenderUpgradesWhileAStrongOneIsOpenAndDoesNotKeepTheChannelOpen() {
+        var ch = Mpsc.<String>channel(2);
+        Mpsc.WeakSender<String> weak = ch.tx().downgrade();
+        Mpsc.Sender<String> up = weak.upgrade();
+        assertNotNull(up);
+        ch.tx().close();
+        assertFalse(ch.rx().isClosed(), "the upgraded sender counts");
+        up.trySend("via weak");
+        up.close();
+        assertTrue(ch.rx().isClosed());
+        assertNull(weak.upgrade(), "every strong sender is gone");
+        assertEquals("via weak", ready(ch.rx().recv()));
+        assertNull(ready(ch.rx().recv()));
+    }
+
+    @Test
+    void blockingSendAndRecvWorkFromPlainThreads() throws Exception {
+        var ch = Mpsc.<Integer>channel(1);
+        Thread producer = Thread.ofPlatform().start(() -> {
+            try (var tx = ch.tx()) {
+                for (int i = 0; i < 100; i++) {
+                    tx.blockingSend(i);
+                }
+            }
+        });
+        for (int i = 0; i < 100; i++) {
+            assertEquals(i, ch.rx().blockingRecv());
+        }
+        assertNull(ch.rx().blockingRecv());
+        producer.join();
+    }
+
+    // ---- select and tasks ------------------------------------------------------------
+
+    @Test
+    void aReceiveThatLosesASelectLosesNoValue() {
+        var a = Mpsc.<String>channel(2);
+        var b = Mpsc.<String>channel(2);
+        a.tx().trySend("a1");
+        b.tx().trySend("b1");
+        String first = ready(selectBiased(on(a.rx().recv()), on(b.rx().recv())));
+        assertEquals("a1", first);
+        assertEquals("b1", b.rx().tryRecv(), "the losing branch took nothing");
+    }
+
+    @Test
+    void aSelectLoopOverTwoReceiversGetsEveryValueOnce() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            rt.blockOn(() -> {
+                var a = Mpsc.<Integer>channel(4);
+                var b = Mpsc.<Integer>channel(4);
+                int n = 500;
+                JoinHandle<Void> pa = Task.spawn(() -> {
+                    try (var tx = a.tx()) {
+                        for (int i = 0; i < n; i++) {
+                            tx.send(i).await();
+                        }
+                    }
+                });
+                JoinHandle<Void> pb = Task.spawn(() -> {
+                    try (var tx = b.tx()) {
+                        for (int i = 0; i < n; i++) {
+                            tx.send(n + i).await();
+                        }
+                    }
+                });
+                boolean[] seen = new boolean[2 * n];
+                boolean aOpen = true;
+                boolean bOpen = true;
+                int nextA = 0;
+                int nextB = n;
+                while (aOpen || bOpen) {
+                    Integer v = select(on(a.rx().recv()).when(aOpen), on(b.rx().recv().map(x -> x == null ? -1 : x))
+                            .when(bOpen)).await();
+                    if (v == null) {
+                        aOpen = false;
+                    } else if (v == -1) {
+                        bOpen = false;
+                    } else {
+                        assertFalse(seen[v], "duplicate " + v);
+                        seen[v] = true;
+                        if (v < n) {
+                            assertEquals(nextA++, v);
+                        } else {
+                            assertEquals(nextB++, v);
+                        }
+                    }
+                }
+                assertEquals(n, nextA);
+                assertEquals(2 * n, nextB);
+                pa.await();
+                pb.await();
+            });
+        }
+    }
+
+    @Test
+    void anAbortedTaskParkedInRecvLosesNoValue() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(1);
+                Parked<String> fut = new Parked<>(ch.rx().recv());
+                JoinHandle<String> futureTask = Task.spawn(fut);
+                awaitTrue(fut.parked);
+                futureTask.abort();
+                assertTrue(assertThrows(JoinError.class, futureTask::await).isCancelled());
+
+                Parked<String> thr = new Parked<>(ch.rx().recv());
+                JoinHandle<String> threadTask = Task.spawn(() -> thr.await());
+                awaitTrue(thr.parked);
+                threadTask.abort();
+                assertTrue(assertThrows(JoinError.class, threadTask::await).isCancelled());
+
+                ch.tx().send("kept").await();
+                assertEquals("kept", ch.rx().recv().await());
+            });
+        }
+    }
+
+    @Test
+    void pingPongOverTwoCapacityOneChannelsBetweenAFutureTaskAndAThreadTask() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            int rounds = 2_000;
+            int last = rt.blockOn(() -> {
+                var ping = Mpsc.<Integer>channel(1);
+                var pong = Mpsc.<Integer>channel(1);
+                // The echo is a future task: receive, send back, until the channel ends.
+                JoinHandle<Integer> echo = Task.spawn(Loop.loop(0, count -> ping.rx().recv().andThen(v -> v == null
+                        ? Future.ready(Loop.<Integer, Integer>done(count))
+                        : pong.tx().send(v + 1).map(__ -> Loop.<Integer, Integer>next(count + 1)))));
+                int v = 0;
+                for (int i = 0; i < rounds; i++) {
+                    ping.tx().send(v).await();
+                    v = pong.rx().recv().await();
+                }
+                ping.tx().close();
+                assertEquals(rounds, echo.await());
+                return v;
+            });
+            assertEquals(rounds, last);
+        }
+    }
+
+    @Test
+    void eightProducersIntoOneChannelOf1024() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<Long>channel(1024);
+                int producers = 8;
+                int each = 5_000;
+                List<JoinHandle<Void>> hs = new ArrayList<>();
+                for (int p = 0; p < producers; p++) {
+                    Mpsc.Sender<Long> tx = ch.tx().clone();
+                    long base = (long) p << 32;
+                    hs.add(p % 2 == 0
+                            ? Task.spawn(() -> {
+                                try (tx) {
+                                    for (int i = 0; i < each; i++) {
+                                        tx.send(base + i).await();
+                                    }
+                                }
+                            })
+                            : Task.spawn(Loop.loop(0, i -> i == each
+                                    ? Future.ready(Loop.<Integer, Void>done(closeAnd(tx)))
+                                    : tx.send(base + i).map(__ -> Loop.<Integer, Void>next(i + 1)))));
+                }
+                ch.tx().close();
+                long[] next = new long[producers];
+                int total = 0;
+                for (Long v; (v = ch.rx().recv().await()) != null; ) {
+                    int p = (int) (v >>> 32);
+                    assertEquals(next[p]++, v & 0xffffffffL, "per-producer order");
+                    total++;
+                }
+                assertEquals(producers * each, total);
+                for (JoinHandle<Void> h : hs) {
+                    h.await();
+                }
+            });
+        }
+    }
+
+    static Void closeAnd(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return null;
+    }
+
+    @Test
+    void toStringsSayWhatTheyAre() {
+        var ch = Mpsc.<String>channel(2);
+        assertTrue(ch.tx().toString().contains("capacity 2/2"), ch.tx().toString());
+        assertTrue(ch.rx().toString().startsWith("Mpsc.Receiver["));
+        assertSame(ch.tx(), ch.tx());
+    }
+}
