@@ -1,0 +1,37 @@
+package dev.weft.sync;
+
+/**
+ * {@link OnceCell#set} failed: the cell already holds a value, or another task is
+ * initializing it right now (Tokio's {@code SetError}). The value that was not
+ * stored comes back with the error.
+ */
+public final class SetError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Object value;
+    private final boolean initializing;
+
+    SetError(String message, Object value, boolean initializing) {
+        super(message);
+        this.value = value;
+        this.initializing = initializing;
+    }
+
+    /** The value that was not stored. */
+    public Object value() {
+        return value;
+    }
+
+    /** Whether the cell already held a value. */
+    public boolean isAlreadyInitialized() {
+        return !initializing;
+    }
+
+    /**
+     * Whether an initializer ({@link OnceCell#getOrInit}) was running; the cell may
+     * still end up empty if it fails.
+     */
+    public boolean isInitializing() {
+        return initializing;
+    }
+}
