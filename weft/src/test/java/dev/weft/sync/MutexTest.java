@@ -164,15 +164,16 @@ class MutexTest {
                             } else {
                                 g = m.lock().await();
                             }
+                            if (inside.incrementAndGet() != 1) {
+                                g.close();
+                                throw new AssertionError("two holders at once (seed " + seed + ")");
+                            }
                             try {
-                                if (inside.incrementAndGet() != 1) {
-                                    throw new AssertionError("two holders at once (seed " + seed + ")");
-                                }
                                 g.get()[0]++;
                                 entered.incrementAndGet();
-                                Task.yieldNow().await();
-                                inside.decrementAndGet();
+                                Task.yieldNow().await(); // an abort lands here, with the lock held
                             } finally {
+                                inside.decrementAndGet(); // before the lock is handed on
                                 g.close();
                             }
                         }
