@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.sync.ConditionWait;
 import dev.weft.internal.sync.SpinLock;
 import dev.weft.internal.sync.Waiter;
 import dev.weft.internal.sync.WaiterList;
@@ -201,7 +202,7 @@ public final class Broadcast {
         /** Pending recv() futures; under lock. */
         final WaiterList<Recv<T>> waiting = new WaiterList<>();
         /** Pending Sender.closed() futures; under lock. */
-        final WaiterList<ClosedFuture> closedWaiting = new WaiterList<>();
+        final WaiterList<ConditionWait> closedWaiting = new WaiterList<>();
         /** The next position to write. Written under lock; read anywhere. */
         volatile long tail;
         /** Open receivers. Written under lock. */
@@ -454,7 +455,8 @@ public final class Broadcast {
          * <p>Cancel safety: cancel safe; dropping it only forgets its registration.
          */
         public Future<Void> closed() {
-            return new ClosedFuture(shared);
+            Shared<T> s = shared;
+            return new ConditionWait(s.lock, s.closedWaiting, () -> s.receivers == 0);
         }
 
         /**
@@ -742,52 +744,4 @@ public final class Broadcast {
         }
     }
 
-    /** The future of {@link Sender#closed()}. */
-    private static final class ClosedFuture extends Waiter implements Future<Void> {
-        private final Shared<?> shared;
-        private boolean registered;
-
-        ClosedFuture(Shared<?> shared) {
-            this.shared = shared;
-        }
-
-        @Override
-        public Poll<Void> poll(Context cx) {
-            Shared<?> s = shared;
-            if (s.receivers == 0) {
-                drop();
-                return Poll.ready(null);
-            }
-            s.lock.lock();
-            try {
-                if (s.receivers == 0) {
-                    s.closedWaiting.remove(this);
-                    registered = false;
-                    return Poll.ready(null);
-                }
-                waker = cx.waker();
-                if (!isLinked()) {
-                    s.closedWaiting.addLast(this);
-                    registered = true;
-                }
-                return Poll.pending();
-            } finally {
-                s.lock.unlock();
-            }
-        }
-
-        @Override
-        public void drop() {
-            if (registered) {
-                registered = false;
-                shared.lock.lock();
-                try {
-                    shared.closedWaiting.remove(this);
-                    waker = null;
-                } finally {
-                    shared.lock.unlock();
-                }
-            }
-        }
-    }
 }

@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.sync.ConditionWait;
 import dev.weft.internal.sync.SpinLock;
 import dev.weft.internal.sync.Waiter;
 import dev.weft.internal.sync.WaiterList;
@@ -149,7 +150,7 @@ public final class Watch {
         /** Pending changed() and waitFor() futures; under lock. */
         final WaiterList<Waiting<T, ?>> changedWaiting = new WaiterList<>();
         /** Pending Sender.closed() futures; under lock. */
-        final WaiterList<ClosedFuture> closedWaiting = new WaiterList<>();
+        final WaiterList<ConditionWait> closedWaiting = new WaiterList<>();
         /** Open senders; under lock. */
         int senders = 1;
         /** Open receivers. Written under lock. */
@@ -356,7 +357,8 @@ public final class Watch {
          * <p>Cancel safety: cancel safe; dropping it only forgets its registration.
          */
         public Future<Void> closed() {
-            return new ClosedFuture(shared);
+            Shared<T> s = shared;
+            return new ConditionWait(s.lock, s.closedWaiting, () -> s.receivers == 0);
         }
 
         /**
@@ -727,52 +729,4 @@ public final class Watch {
         }
     }
 
-    /** The future of {@link Sender#closed()}. */
-    private static final class ClosedFuture extends Waiter implements Future<Void> {
-        private final Shared<?> shared;
-        private boolean registered;
-
-        ClosedFuture(Shared<?> shared) {
-            this.shared = shared;
-        }
-
-        @Override
-        public Poll<Void> poll(Context cx) {
-            Shared<?> s = shared;
-            if (s.receivers == 0) {
-                drop();
-                return Poll.ready(null);
-            }
-            s.lock.lock();
-            try {
-                if (s.receivers == 0) {
-                    s.closedWaiting.remove(this);
-                    registered = false;
-                    return Poll.ready(null);
-                }
-                waker = cx.waker();
-                if (!isLinked()) {
-                    s.closedWaiting.addLast(this);
-                    registered = true;
-                }
-                return Poll.pending();
-            } finally {
-                s.lock.unlock();
-            }
-        }
-
-        @Override
-        public void drop() {
-            if (registered) {
-                registered = false;
-                shared.lock.lock();
-                try {
-                    shared.closedWaiting.remove(this);
-                    waker = null;
-                } finally {
-                    shared.lock.unlock();
-                }
-            }
-        }
-    }
 }

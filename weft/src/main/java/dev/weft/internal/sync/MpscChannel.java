@@ -154,7 +154,7 @@ public final class MpscChannel<T> {
     private volatile int draining;
     /** Guards closedWaiters. */
     private final SpinLock lock = new SpinLock();
-    private final WaiterList<ClosedWaiter> closedWaiters = new WaiterList<>();
+    private final WaiterList<ConditionWait> closedWaiters = new WaiterList<>();
 
     private MpscChannel(int capacity, Consumer<? super T> undelivered) {
         this.capacity = capacity;
@@ -547,7 +547,7 @@ public final class MpscChannel<T> {
     }
 
     public Future<Void> closed() {
-        return new ClosedWaiter(this);
+        return new ConditionWait(lock, closedWaiters, this::isReceiverClosed);
     }
 
     /** A send: a one-permit acquire that pushes in the poll that gets the permit. */
@@ -739,49 +739,4 @@ public final class MpscChannel<T> {
         }
     }
 
-    /** Sender.closed(): completes once the receiver closed. */
-    private static final class ClosedWaiter extends Waiter implements Future<Void> {
-        private final MpscChannel<?> chan;
-
-        ClosedWaiter(MpscChannel<?> chan) {
-            this.chan = chan;
-        }
-
-        @Override
-        public Poll<Void> poll(Context cx) {
-            if (chan.isReceiverClosed()) {
-                return Poll.ready(null);
-            }
-            SpinLock lock = chan.lock;
-            lock.lock();
-            try {
-                // RX_CLOSED is set before close() drains this list under the lock.
-                if (chan.isReceiverClosed()) {
-                    if (isLinked()) {
-                        chan.closedWaiters.remove(this);
-                    }
-                    return Poll.ready(null);
-                }
-                waker = cx.waker();
-                if (!isLinked()) {
-                    chan.closedWaiters.addLast(this);
-                }
-                return Poll.pending();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void drop() {
-            SpinLock lock = chan.lock;
-            lock.lock();
-            try {
-                chan.closedWaiters.remove(this);
-                waker = null;
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
 }
