@@ -298,13 +298,16 @@ class NotifyTest {
     // ---- tasks
 
     @Test
-    void threadTasksAndFutureTasksAreWokenByNotifyOne() {
+    void threadTasksAndFutureTasksAreWokenByNotifyOne() throws Exception {
         Notify n = new Notify();
         JoinHandle<String> thread = rt.spawn(() -> {
             n.notified().await();
             return "thread";
         });
         JoinHandle<String> future = rt.spawn(n.notified().map(__ -> "future"));
+        // Both must be waiting: with nobody waiting, a second notifyOne finds the one
+        // permit already stored and adds nothing (by design), and a task would hang.
+        waitUntil(() -> n.waiterCount() == 2, "both tasks to wait");
         n.notifyOne();
         n.notifyOne();
         assertEquals("thread", thread.await());
