@@ -78,6 +78,9 @@ public final class Time {
      * {@code future}, but failing with {@link Elapsed} if it has not completed by
      * {@code deadline}. See {@link #timeout(Duration, Future)}.
      *
+     * <p>Cancel safety: as cancel safe as {@code future}; the timer itself loses
+     * nothing.
+     *
      * @throws IllegalStateException if not called from a runtime with time enabled
      */
     public static <T> Future<T> timeoutAt(Instant deadline, Future<T> future) {
@@ -136,6 +139,9 @@ public final class Time {
 
     /**
      * Moves the current runtime's paused clock forward: {@link Clock#advance(Duration)}.
+     *
+     * <p>Cancel safety: dropping it stops the advance where it got to; the clock does
+     * not go back.
      *
      * @throws IllegalStateException if not called from a runtime with time enabled
      */
