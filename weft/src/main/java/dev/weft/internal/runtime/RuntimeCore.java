@@ -90,10 +90,6 @@ public final class RuntimeCore {
         return active.get() == 0 && !scheduler.hasWork() && active.get() == 0;
     }
 
-    /** For tests: the activity count. */
-    public int activeCount() {
-        return active.get();
-    }
 
     public RuntimeConfig config() {
         return config;

@@ -57,8 +57,6 @@ public final class TimeDriver {
     private long plannedWake = Long.MAX_VALUE;
     /** The advance in progress, or {@code null}; guarded by {@link #lock}. */
     private Advance advance;
-    /** Entries fired by the driver, for metrics. */
-    private volatile long fired;
 
     /**
      * @param quiescent answers whether nothing in the runtime can make progress
@@ -249,10 +247,6 @@ public final class TimeDriver {
         }
     }
 
-    public long firedTimers() {
-        return fired;
-    }
-
     /** The deadline of the earliest timer's slot, on the runtime clock, or {@link Long#MAX_VALUE}. */
     long nextDeadlineNanos() {
         lock.lock();
@@ -325,7 +319,6 @@ public final class TimeDriver {
         if (due.isEmpty()) {
             return;
         }
-        fired += due.size();
         for (TimerEntry e : due) {
             Waker w = e.waker;
             if (w != null) {
