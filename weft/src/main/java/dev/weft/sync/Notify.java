@@ -40,10 +40,13 @@ import java.util.List;
  * <p>Only registered waiters receive {@code notifyOne}: a {@link Notified} registers
  * on its first poll, or earlier with {@link Notified#enable()}.
  *
- * <p>{@code notifyLast} (Tokio's "wake the newest waiter") is not offered.
+ * <p><b>Newest first.</b> {@link #notifyLast()} is {@code notifyOne()} that wakes the
+ * task that has waited the shortest time instead (a stack of waiters, for when the
+ * most recent waiter is the one whose caches are still warm). With no waiter it
+ * stores the same single permit.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread before it calls
- * {@code notifyOne()} or {@code notifyWaiters()} <i>happen-before</i> actions after
+ * {@code notifyOne()}, {@code notifyLast()} or {@code notifyWaiters()} <i>happen-before</i> actions after
  * the completion of a {@link Notified} that this call completed (or that consumed the
  * permit it stored).
  */
@@ -71,7 +74,8 @@ public final class Notify {
      * enable()) it completes if the generation moved (a notifyWaiters happened since
      * it was created: Tokio's semantics), else consumes a permit if there is one,
      * else links itself (phase -> WAITING). notifyOne pops the oldest waiter and
-     * writes `notification = ONE` into it, notifyWaiters drains the list writing ALL
+     * writes `notification = ONE` into it (notifyLast: the newest, and LAST),
+     * notifyWaiters drains the list writing ALL
      * and bumps the generation; both under the lock, wakers called after unlock.
      * `notification` is written once, under the lock, before the node is unlinked;
      * the owner reads it without the lock (volatile), and only takes the lock when it
@@ -80,12 +84,14 @@ public final class Notify {
      * Cancellation (drop). INIT: nothing registered, nothing to do. WAITING and
      * still linked: unlink (phase -> EMPTY if the list empties). Chosen by
      * notifyOne but not yet completed (notification == ONE): the notification is
-     * passed on, under the lock, to the next oldest waiter, or stored as the permit.
-     * Chosen by notifyWaiters (ALL): nothing to pass on. So no notifyOne is lost.
+     * passed on, under the lock, to the next oldest waiter, or stored as the permit;
+     * chosen by notifyLast (LAST): likewise, to the next newest. Chosen by
+     * notifyWaiters (ALL): nothing to pass on. So no notifyOne/notifyLast is lost.
      *
      * Tested by NotifyTest (each path; drops; 100k select losses leave no waiter;
      * counting stress with random drops: N notifyOne give N completions) and
-     * NotifyLincheckTest (notifyOne / poll-once / drop / notifyWaiters, model checked).
+     * NotifyLincheckTest (notifyOne / notifyLast / poll-once / drop / notifyWaiters,
+     * model checked).
      */
     private static final long PHASE = 3;
     private static final long EMPTY = 0;
@@ -96,6 +102,7 @@ public final class Notify {
     private static final int NONE = 0;
     private static final int ONE = 1;
     private static final int ALL = 2;
+    private static final int LAST = 3;
 
     private static final VarHandle STATE;
 
@@ -119,12 +126,14 @@ public final class Notify {
     /**
      * A future that completes when this notify is notified. It takes part in every
      * {@link #notifyWaiters()} made after this call, even before its first poll; it
-     * takes part in {@link #notifyOne()} once it is registered (its first poll, or
-     * {@link Notified#enable()}). A stored permit completes it at once.
+     * takes part in {@link #notifyOne()} and {@link #notifyLast()} once it is
+     * registered (its first poll, or {@link Notified#enable()}). A stored permit
+     * completes it at once.
      *
      * <p>Cancel safety: cancel safe. Dropping it unregisters it; if
-     * {@code notifyOne()} had already chosen it, the notification passes on to the
-     * next waiter (or becomes the stored permit), so none is lost. It does lose its
+     * {@code notifyOne()} or {@code notifyLast()} had already chosen it, the
+     * notification passes on to the next waiter in the same order (or becomes the
+     * stored permit), so none is lost. It does lose its
      * place in the queue: a new {@code notified()} starts at the back.
      */
     public Notified notified() {
@@ -136,6 +145,20 @@ public final class Notify {
      * most one) for the next {@link #notified()}.
      */
     public void notifyOne() {
+        notify(ONE);
+    }
+
+    /**
+     * Wakes the waiter that has waited the shortest time; if none waits, stores a
+     * permit (at most one) for the next {@link #notified()}, as {@link #notifyOne()}
+     * does.
+     */
+    public void notifyLast() {
+        notify(LAST);
+    }
+
+    /** notifyOne ({@code ONE}, oldest waiter) or notifyLast ({@code LAST}, newest). */
+    private void notify(int which) {
         long s = state;
         for (;;) {
             long phase = s & PHASE;
@@ -153,7 +176,7 @@ public final class Notify {
         Waker w;
         lock.lock();
         try {
-            w = notifyLocked();
+            w = notifyLocked(which);
         } finally {
             lock.unlock();
         }
@@ -163,15 +186,16 @@ public final class Notify {
     }
 
     /**
-     * Under the lock: pops the oldest waiter and marks it notified, or stores the
-     * permit. Answers the waker to call after unlocking, or null.
+     * Under the lock: pops the oldest ({@code ONE}) or newest ({@code LAST}) waiter
+     * and marks it notified, or stores the permit. Answers the waker to call after
+     * unlocking, or null.
      */
-    private Waker notifyLocked() {
+    private Waker notifyLocked(int which) {
         for (;;) {
             long s = state;
             if ((s & PHASE) == WAITING) {
-                Notified n = waiters.pollFirst();
-                n.notification = ONE;
+                Notified n = which == LAST ? waiters.pollLast() : waiters.pollFirst();
+                n.notification = which;
                 Waker w = n.waker;
                 n.waker = null;
                 if (waiters.isEmpty()) {
@@ -378,9 +402,10 @@ public final class Notify {
         }
 
         /**
-         * Unregisters this future. If {@link Notify#notifyOne()} had chosen it and it
-         * had not completed yet, the notification goes to the next waiter, or becomes
-         * the stored permit.
+         * Unregisters this future. If {@link Notify#notifyOne()} or
+         * {@link Notify#notifyLast()} had chosen it and it had not completed yet, the
+         * notification goes to the next waiter (the next oldest, or the next newest),
+         * or becomes the stored permit.
          */
         @Override
         public void drop() {
@@ -411,8 +436,8 @@ public final class Notify {
                     }
                     got = notification; // chosen meanwhile?
                 }
-                if (got == ONE) {
-                    pass = n.notifyLocked();
+                if (got == ONE || got == LAST) {
+                    pass = n.notifyLocked(got);
                 }
             } finally {
                 n.lock.unlock();

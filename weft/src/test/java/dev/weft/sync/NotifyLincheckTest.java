@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Linearizability of Notify: notifyOne, notifyWaiters, and two waiters, each a
+ * Linearizability of Notify: notifyOne, notifyLast, notifyWaiters, and two waiters, each a
  * {@link Notify.Notified} created, enabled, polled once and dropped by its own
  * operations (one thread at a time per waiter, as a future is polled by one task).
  *
@@ -31,6 +31,11 @@ public class NotifyLincheckTest {
     @Operation
     public void notifyOne() {
         notify.notifyOne();
+    }
+
+    @Operation
+    public void notifyLast() {
+        notify.notifyLast();
     }
 
     @Operation
@@ -110,7 +115,7 @@ public class NotifyLincheckTest {
         private static final class W {
             final int generation;
             boolean registered;
-            /** 0: not chosen; 1: chosen by notifyOne; 2: released by notifyWaiters. */
+            /** 0: not chosen; 1: chosen by notifyOne; 2: released by notifyWaiters; 3: seen; 4: chosen by notifyLast. */
             int chosen;
 
             W(int generation) {
@@ -130,6 +135,15 @@ public class NotifyLincheckTest {
                 permit = true;
             } else {
                 w.chosen = 1;
+            }
+        }
+
+        public void notifyLast() {
+            W w = queue.pollLast();
+            if (w == null) {
+                permit = true;
+            } else {
+                w.chosen = 4;
             }
         }
 
@@ -168,6 +182,8 @@ public class NotifyLincheckTest {
                 queue.remove(w);
             } else if (w.chosen == 1) {
                 notifyOne(); // chosen but never seen: passed on
+            } else if (w.chosen == 4) {
+                notifyLast(); // likewise, in the same order
             }
         }
 
@@ -193,7 +209,7 @@ public class NotifyLincheckTest {
                 return "none";
             }
             boolean r = register(a);
-            if (r && a.chosen == 1) {
+            if (r && (a.chosen == 1 || a.chosen == 4)) {
                 a.chosen = 3; // seen by enable(): it completes on its next poll; nothing to pass on
             }
             return String.valueOf(r);

@@ -62,6 +62,64 @@ class NotifyTest {
         assertFalse(n.hasPermit());
     }
 
+    // ---- notifyLast
+
+    @Test
+    void notifyLastWakesTheNewestWaiter() {
+        Notify n = new Notify();
+        CountingWaker w1 = new CountingWaker();
+        CountingWaker w2 = new CountingWaker();
+        CountingWaker w3 = new CountingWaker();
+        Notify.Notified a = n.notified();
+        Notify.Notified b = n.notified();
+        Notify.Notified c = n.notified();
+        assertTrue(a.poll(w1.context()).isPending());
+        assertTrue(b.poll(w2.context()).isPending());
+        assertTrue(c.poll(w3.context()).isPending());
+        n.notifyLast();
+        assertEquals(List.of(0, 0, 1), List.of(w1.count(), w2.count(), w3.count()));
+        assertTrue(c.poll(w3.context()).isReady());
+        n.notifyLast();
+        assertEquals(1, w2.count());
+        assertTrue(b.poll(w2.context()).isReady());
+        n.notifyOne(); // the orders mix: the one left is both oldest and newest
+        assertTrue(a.poll(w1.context()).isReady());
+        assertEquals(0, n.waiterCount());
+        assertFalse(n.hasPermit());
+    }
+
+    @Test
+    void notifyLastWithNoWaiterStoresTheSamePermit() {
+        Notify n = new Notify();
+        n.notifyLast();
+        n.notifyOne();
+        assertTrue(n.hasPermit());
+        assertTrue(n.notified().poll(new CountingWaker().context()).isReady());
+        assertTrue(n.notified().poll(new CountingWaker().context()).isPending(), "permits do not add up");
+    }
+
+    @Test
+    void droppingANotifiedChosenByNotifyLastPassesTheNotificationToTheNextNewest() {
+        Notify n = new Notify();
+        CountingWaker wa = new CountingWaker();
+        CountingWaker wb = new CountingWaker();
+        CountingWaker wc = new CountingWaker();
+        Notify.Notified a = n.notified();
+        Notify.Notified b = n.notified();
+        Notify.Notified c = n.notified();
+        assertTrue(a.poll(wa.context()).isPending());
+        assertTrue(b.poll(wb.context()).isPending());
+        assertTrue(c.poll(wc.context()).isPending());
+        n.notifyLast(); // chooses c
+        c.drop();       // before c saw it
+        assertEquals(0, wa.count(), "passed on in the order it was chosen in: newest first");
+        assertEquals(1, wb.count());
+        assertTrue(b.poll(wb.context()).isReady());
+        assertTrue(a.poll(wa.context()).isPending());
+    }
+
+    // ---- permits
+
     @Test
     void notifyOneWithNoWaiterStoresOnePermitThatTheNextNotifiedConsumes() {
         Notify n = new Notify();
@@ -372,7 +430,7 @@ class NotifyTest {
     // ---- counting stress
 
     @Test
-    void notifyOneNTimesWithRandomDropsGivesExactlyNCompletions() throws Exception {
+    void notifyOneOrLastNTimesWithRandomDropsGivesExactlyNCompletions() throws Exception {
         long seed = System.nanoTime();
         try {
             countingStress(seed);
@@ -402,7 +460,11 @@ class NotifyTest {
                 aborts.incrementAndGet();
                 hs.set(victim, spawnConsumer(n, main.nextBoolean(), new Random(main.nextLong()), completions, drops, done));
             }
-            n.notifyOne();
+            if (main.nextBoolean()) {
+                n.notifyOne();
+            } else {
+                n.notifyLast();
+            }
             int sent = i + 1;
             // one notification in flight at a time (permits coalesce by design): it must end
             // in exactly one completion, whoever gives up or is aborted on the way

@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An intrusive FIFO list of {@link Waiter}s: O(1) append, remove and pop, no
+ * An intrusive FIFO list of {@link Waiter}s: O(1) append, remove and pop (at
+ * either end), no
  * allocation per waiter beyond the waiting future itself. Not thread-safe: the
  * primitive that owns it guards it with its lock.
  *
@@ -66,6 +67,16 @@ public final class WaiterList<W extends Waiter> {
     /** Unlinks and answers the oldest waiter, or {@code null}. */
     public W pollFirst() {
         W w = peekFirst();
+        if (w != null) {
+            remove(w);
+        }
+        return w;
+    }
+
+    /** Unlinks and answers the newest waiter, or {@code null}. */
+    @SuppressWarnings("unchecked")
+    public W pollLast() {
+        W w = (W) tail;
         if (w != null) {
             remove(w);
         }
