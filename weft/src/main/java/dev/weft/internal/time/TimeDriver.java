@@ -198,7 +198,12 @@ public final class TimeDriver {
 
     // ---- timers ------------------------------------------------------------------
 
-    /** Called through {@link TimerEntry#register}. */
+    /**
+     * Called through {@link TimerEntry#register}. Reads no clock: answers {@code false}
+     * if the deadline's tick has been processed or, while paused, if the clock stands
+     * at or past it; a deadline that has passed only in real time is filed, and the
+     * driver, which is due to run by then, fires it.
+     */
     boolean register(TimerEntry e, long deadlineNanos) {
         long tick = deadlineTick(deadlineNanos);
         boolean wake;
@@ -207,10 +212,10 @@ public final class TimeDriver {
             if (stopped) {
                 throw new IllegalStateException("the runtime of this timer is shut down; its timers no longer fire");
             }
-            if (!wheel.insert(e, tick)) {
+            if ((paused && deadlineNanos - pausedNow <= 0) || !wheel.insert(e, tick)) {
                 return false;
             }
-            e.setState(TimerEntry.FILED);
+            e.setStateRelease(TimerEntry.FILED);
             wake = tick < plannedWake;
             if (wake) {
                 plannedWake = tick;
@@ -224,14 +229,16 @@ public final class TimeDriver {
         return true;
     }
 
-    /** Called through {@link TimerEntry#cancel}. */
-    void cancel(TimerEntry e) {
+    /** Called through {@link TimerEntry#cancel}; answers the state it left: IDLE, or FIRED if the driver came first. */
+    int cancel(TimerEntry e) {
         lock.lock();
         try {
             if (e.state() == TimerEntry.FILED) {
                 wheel.remove(e);
-                e.setState(TimerEntry.IDLE);
+                e.setStateRelease(TimerEntry.IDLE);
+                return TimerEntry.IDLE;
             }
+            return e.state();
         } finally {
             lock.unlock();
         }
@@ -310,7 +317,7 @@ public final class TimeDriver {
         lock.lock();
         try {
             wheel.advance(nowTick(now()), e -> {
-                e.setState(TimerEntry.FIRED);
+                e.setFired();
                 due.add(e);
             });
         } finally {
