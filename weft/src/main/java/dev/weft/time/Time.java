@@ -58,6 +58,11 @@ public final class Time {
      * {@code duration}; it is then dropped. The future is polled first on every
      * poll, so one that completes in time never arms a timer at all.
      *
+     * <p>The deadline is fixed now, when the timeout is made. A zero or negative
+     * duration fails on the first poll at which the future is pending; a timeout
+     * first polled after its deadline passed fails as soon as the timer driver
+     * sees it (on that poll if the clock is paused), as Tokio's does.
+     *
      * <p>Cancel safety: as cancel safe as {@code future}; the timer itself loses
      * nothing. Note that when the time runs out, {@code future} is dropped: whatever
      * it loses when dropped is lost then. Where that matters (a receive that must

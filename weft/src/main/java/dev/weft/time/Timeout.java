@@ -4,20 +4,43 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.internal.time.TimeDriver;
+import dev.weft.internal.time.TimerEntry;
 import java.time.Duration;
 
-/** The future of {@link Time#timeout}: the inner future first, then its deadline. */
-final class Timeout<T> implements Future<T> {
+/**
+ * The future of {@link Time#timeout}: the inner future first, then its deadline.
+ *
+ * <p>It is its own timer entry: an armed timeout is one object, not a timeout, a
+ * sleep and an entry. The entry is filed on the first poll in which the inner
+ * future is pending, and taken out when the inner future completes or fails, or
+ * when the timeout is dropped.
+ */
+final class Timeout<T> extends TimerEntry implements Future<T> {
+    /*
+     * Implementation notes.
+     *
+     * Arming reads no clock. The deadline was fixed, with one clock read, when the
+     * timeout was made; the first pending poll files it, and the driver answers
+     * "due already" if its tick has been processed (or, paused, if the clock stands
+     * at or past it). A deadline that has passed in real time but not yet in the
+     * wheel is filed and fired by the driver at once (register wakes the driver if
+     * the deadline is earlier than the one it sleeps towards, and otherwise the
+     * driver is already due to run): the Elapsed then comes on the next poll, a
+     * driver hop later, as in Tokio. A clock read costs ~30 ns here, as much as
+     * the rest of arming (ADR 0003, Measurements). A zero or negative timeout is
+     * known to be elapsed without any clock read and fails on its first poll.
+     *
+     * Firing of the timer and completion of the inner future may race: the inner
+     * future is polled first, so one that is ready wins; the entry is cancelled
+     * (a no-op if it fired meanwhile).
+     */
     private final Future<T> inner;
-    private final TimeDriver driver;
     private final long deadline;
     private final long start;
-    /** Made on the first poll in which the inner future is pending. */
-    private Sleep sleep;
 
     Timeout(Future<T> inner, TimeDriver driver, long deadline, long start) {
+        super(driver);
         this.inner = inner;
-        this.driver = driver;
         this.deadline = deadline;
         this.start = start;
     }
@@ -28,23 +51,32 @@ final class Timeout<T> implements Future<T> {
         try {
             p = inner.poll(cx);
         } catch (Throwable failure) {
-            dropSleep();
+            cancel();
             throw failure;
         }
         if (p.isReady()) {
-            dropSleep();
+            cancel();
             return p;
         }
-        Sleep s = sleep;
-        if (s == null) {
-            s = sleep = new Sleep(driver, deadline);
-        }
         // Without the budget: an inner future that spends it must not keep the timeout from firing.
-        if (s.pollDeadline(cx)) {
+        if (timedOut(cx)) {
+            cancel();
             inner.drop();
             throw new Elapsed(Duration.ofNanos(Math.max(0, deadline - start)));
         }
         return Poll.pending();
+    }
+
+    /** Arms the timer on the first pending poll; afterwards, whether it fired. */
+    private boolean timedOut(Context cx) {
+        if (isRegistered()) {
+            updateWaker(cx.waker());
+            return isFired(); // read after the waker's store: see TimerEntry's notes
+        }
+        if (isFired()) {
+            return true;
+        }
+        return deadline - start <= 0 || !register(deadline, cx.waker());
     }
 
     @Override
@@ -52,14 +84,7 @@ final class Timeout<T> implements Future<T> {
         try {
             inner.drop();
         } finally {
-            dropSleep();
-        }
-    }
-
-    private void dropSleep() {
-        Sleep s = sleep;
-        if (s != null) {
-            s.drop();
+            cancel();
         }
     }
 }

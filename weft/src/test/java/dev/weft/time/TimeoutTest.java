@@ -89,6 +89,58 @@ class TimeoutTest {
     }
 
     @Test
+    void aZeroOrPastTimeoutOfAPendingFutureFailsOnItsFirstPoll() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            rt.blockOn(() -> {
+                Context cx = Context.of(new CountingWaker());
+                Hanging inner = new Hanging();
+                assertThrows(Elapsed.class, () -> timeout(Duration.ZERO, inner).poll(cx));
+                assertEquals(1, inner.drops.get());
+                Future<String> past = timeoutAt(Instant.now().minus(Duration.ofSeconds(1)), new Hanging());
+                assertThrows(Elapsed.class, () -> past.poll(cx));
+                assertEquals(0, Clock.current().pendingTimers());
+            });
+        }
+    }
+
+    @Test
+    void onAPausedClockATimeoutFirstPolledAtItsDeadlineFailsOnThatPoll() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).startPaused(true).autoAdvance(false).build()) {
+            Clock clock = rt.clock();
+            Hanging inner = new Hanging();
+            Future<String> t = rt.blockOn(() -> timeout(Duration.ofSeconds(1), inner));
+            clock.advance(Duration.ofSeconds(1)).await();
+            rt.blockOn(() -> {
+                assertThrows(Elapsed.class, () -> t.poll(Context.of(new CountingWaker())));
+            });
+            assertEquals(1, inner.drops.get());
+            assertEquals(0, clock.pendingTimers());
+        }
+    }
+
+    @Test
+    void inRealTimeATimeoutFirstPolledAfterItsDeadlineStillFails() {
+        // Arming reads no clock: the deadline is filed and the driver fires it at once.
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            rt.blockOn(() -> {
+                Instant start = Instant.now();
+                Hanging inner = new Hanging();
+                Future<String> t = timeout(Duration.ofMillis(5), inner);
+                while (start.elapsed().compareTo(Duration.ofMillis(10)) < 0) {
+                    Thread.onSpinWait();
+                }
+                long before = System.nanoTime();
+                Elapsed e = assertThrows(Elapsed.class, t::await);
+                long took = System.nanoTime() - before;
+                assertEquals(Duration.ofMillis(5), e.waited());
+                assertTrue(took < 1_000_000_000L, "failed only after " + took / 1_000_000 + " ms");
+                assertEquals(1, inner.drops.get());
+                assertEquals(0, Clock.current().pendingTimers());
+            });
+        }
+    }
+
+    @Test
     void theFuturesOwnFailureTravelsAsItIsAndDisarmsTheTimer() {
         try (Runtime rt = SleepTest.paused()) {
             rt.blockOn(() -> {

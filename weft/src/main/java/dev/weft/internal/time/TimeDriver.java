@@ -1,11 +1,12 @@
 package dev.weft.internal.time;
 
 import dev.weft.Waker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -38,11 +39,17 @@ public final class TimeDriver {
      *
      * Firing. Entries are taken out of the wheel and marked FIRED under the lock;
      * their wakers are called after it is released.
+     *
+     * Lock. A spin lock (WheelLock): acquired by one CAS, released by a release
+     * store. ReentrantLock's release is a full fence, and the armed-timeout path
+     * takes the lock twice per operation (register, cancel); no holder parks or
+     * calls out, so a waiter only ever waits for a few list operations or one
+     * firing batch.
      */
     private static final long TICK_NANOS = 1_000_000;
     private static final System.Logger LOG = System.getLogger("dev.weft.time");
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final WheelLock lock = new WheelLock();
     private final TimerWheel wheel;
     private final long origin;
     private final BooleanSupplier quiescent;
@@ -198,7 +205,12 @@ public final class TimeDriver {
 
     // ---- timers ------------------------------------------------------------------
 
-    /** Called through {@link TimerEntry#register}. */
+    /**
+     * Called through {@link TimerEntry#register}. Reads no clock: answers {@code false}
+     * if the deadline's tick has been processed or, while paused, if the clock stands
+     * at or past it; a deadline that has passed only in real time is filed, and the
+     * driver, which is due to run by then, fires it.
+     */
     boolean register(TimerEntry e, long deadlineNanos) {
         long tick = deadlineTick(deadlineNanos);
         boolean wake;
@@ -207,10 +219,10 @@ public final class TimeDriver {
             if (stopped) {
                 throw new IllegalStateException("the runtime of this timer is shut down; its timers no longer fire");
             }
-            if (!wheel.insert(e, tick)) {
+            if ((paused && deadlineNanos - pausedNow <= 0) || !wheel.insert(e, tick)) {
                 return false;
             }
-            e.setState(TimerEntry.FILED);
+            e.setStateRelease(TimerEntry.FILED);
             wake = tick < plannedWake;
             if (wake) {
                 plannedWake = tick;
@@ -224,14 +236,16 @@ public final class TimeDriver {
         return true;
     }
 
-    /** Called through {@link TimerEntry#cancel}. */
-    void cancel(TimerEntry e) {
+    /** Called through {@link TimerEntry#cancel}; answers the state it left: IDLE, or FIRED if the driver came first. */
+    int cancel(TimerEntry e) {
         lock.lock();
         try {
             if (e.state() == TimerEntry.FILED) {
                 wheel.remove(e);
-                e.setState(TimerEntry.IDLE);
+                e.setStateRelease(TimerEntry.IDLE);
+                return TimerEntry.IDLE;
             }
+            return e.state();
         } finally {
             lock.unlock();
         }
@@ -310,7 +324,7 @@ public final class TimeDriver {
         lock.lock();
         try {
             wheel.advance(nowTick(now()), e -> {
-                e.setState(TimerEntry.FIRED);
+                e.setFired();
                 due.add(e);
             });
         } finally {
@@ -413,6 +427,50 @@ public final class TimeDriver {
     private static long satAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+    }
+
+    /**
+     * The lock around the wheel: a test-and-set spin lock whose release is a release
+     * store, not a full fence (ReentrantLock's is one). Every critical section is a
+     * few list operations, or one firing batch of the driver; no one parks or calls
+     * out while holding it. A waiter spins briefly, then yields its thread.
+     */
+    static final class WheelLock {
+        private static final VarHandle LOCKED;
+
+        static {
+            try {
+                LOCKED = MethodHandles.lookup().findVarHandle(WheelLock.class, "locked", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** 1 while held; set by a CAS from 0, cleared by the holder. */
+        private volatile int locked;
+
+        void lock() {
+            if (!LOCKED.compareAndSet(this, 0, 1)) {
+                lockContended();
+            }
+        }
+
+        private void lockContended() {
+            for (int spins = 0; ; spins++) {
+                if (locked == 0 && LOCKED.compareAndSet(this, 0, 1)) {
+                    return;
+                }
+                if (spins < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // the holder may have lost its core: let it run
+                }
+            }
+        }
+
+        void unlock() {
+            LOCKED.setRelease(this, 0); // release: what the holder wrote is seen by the next CAS winner
+        }
     }
 
     /** An advance of the paused clock in progress; completes once its target is reached and settled. */

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * to call when it fires. Owned by one future (a sleep), which polls it; the
  * {@link TimeDriver} fires it.
  */
-public final class TimerEntry {
+public class TimerEntry {
     /*
      * Implementation notes.
      *
@@ -18,25 +18,42 @@ public final class TimerEntry {
      * lock). The owner alone moves FIRED -> IDLE (cancel, before a reuse after a
      * reset); the driver does not touch an entry that is not filed.
      *
-     * waker: written by the owner before it reads state; the driver writes state
-     * (FIRED) before it reads waker. Both volatile, so either the owner's read sees
-     * FIRED or the driver's read sees the new waker: no wake-up is lost.
+     * waker: while the entry is filed, the owner writes it (updateWaker) before it
+     * reads state; the driver writes state (FIRED) before it reads waker. Both are
+     * volatile accesses, so either the owner's read sees FIRED or the driver's read
+     * sees the new waker: no wake-up is lost.
+     *
+     * Every other store is weaker than volatile, because on the armed-timeout path
+     * (W6: one register and one cancel per operation) each full fence costs about
+     * as much as the wheel work itself. register writes waker before it takes the
+     * driver's lock, and the driver reads waker only after taking that lock, so the
+     * lock publishes it. FILED and IDLE are written by the lock holder or by the
+     * owner of an entry that is out of the wheel: no one waits on them, readers
+     * outside the lock (isFired from another thread) need only see them eventually,
+     * so release stores suffice.
+     *
+     * A subclass may be its own entry (Timeout is: one object per armed timeout
+     * instead of three); Sleep, a public class, keeps one as a field instead, so as
+     * not to show this class in the API.
      */
     static final int IDLE = 0;
     static final int FILED = 1;
     static final int FIRED = 2;
     private static final VarHandle STATE;
+    private static final VarHandle WAKER;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(TimerEntry.class, "state", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(TimerEntry.class, "state", int.class);
+            WAKER = l.findVarHandle(TimerEntry.class, "waker", Waker.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     final TimeDriver driver;
-    /** Written by the owner before it reads {@link #state}; read by the driver when firing. */
+    /** Written by the owner (before it reads {@link #state}); read by the driver when firing. */
     volatile Waker waker;
     /** IDLE, FILED or FIRED; see the notes. */
     private volatile int state;
@@ -56,8 +73,14 @@ public final class TimerEntry {
         return state;
     }
 
-    void setState(int s) {
-        STATE.setVolatile(this, s);
+    /** The driver marks the entry FIRED, then reads the waker: a volatile store (see the notes). */
+    void setFired() {
+        STATE.setVolatile(this, FIRED);
+    }
+
+    /** FILED or IDLE, by the lock holder or the owner of an entry out of the wheel (see the notes). */
+    void setStateRelease(int s) {
+        STATE.setRelease(this, s);
     }
 
     /** Whether the driver fired this entry since it was last registered. */
@@ -78,7 +101,7 @@ public final class TimerEntry {
      * @throws IllegalStateException if the runtime's timer driver has stopped
      */
     public boolean register(long deadlineNanos, Waker w) {
-        waker = w;
+        WAKER.set(this, w); // plain: the driver's lock, taken next, publishes it
         return driver.register(this, deadlineNanos);
     }
 
@@ -99,11 +122,16 @@ public final class TimerEntry {
      * and it is idle (not fired) until registered again.
      */
     public void cancel() {
-        if (state == FILED) {
-            driver.cancel(this);
+        int s = state;
+        if (s == FILED) {
+            s = driver.cancel(this);
         }
         // Out of the wheel now, so the driver no longer touches it: the owner may clear FIRED.
-        setState(IDLE);
-        waker = null;
+        if (s != IDLE) {
+            setStateRelease(IDLE);
+        }
+        if (waker != null) {
+            WAKER.setRelease(this, null); // only lets the waker be collected; no one reads it now
+        }
     }
 }
