@@ -142,6 +142,8 @@ public final class MpscChannel<T> {
     private final BatchSemaphore semaphore;
     private final int capacity;
     private final Consumer<? super T> undelivered;
+    /** What every recv() answers: see there. */
+    private final Recv<T> recv = new Recv<>(this);
     /** RX_CLOSED | TX_GONE | DONE; set by close paths, never cleared. */
     private volatile int flags;
     /** Strong senders; written by CAS (clone, upgrade) and getAndAdd (close). */
@@ -538,8 +540,13 @@ public final class MpscChannel<T> {
         P make(MpscChannel<T> channel, int slots);
     }
 
+    /**
+     * The future of one receive. It has no state of its own (the receiver's state is
+     * the channel's), so every call answers the same object: a receive per message
+     * in a loop, or per select, allocates nothing.
+     */
     public Future<T> recv() {
-        return new Recv<>(this);
+        return recv;
     }
 
     public Future<Integer> recvMany(Collection<? super T> into, int limit) {
@@ -709,6 +716,7 @@ public final class MpscChannel<T> {
         }
     }
 
+    /** Stateless: one per channel, shared by all receives (one receiver polls them). */
     private static final class Recv<T> implements Future<T> {
         private final MpscChannel<T> chan;
 
