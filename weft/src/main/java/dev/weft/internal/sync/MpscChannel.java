@@ -46,7 +46,13 @@ public final class MpscChannel<T> {
      * State.
      *   flags    RX_CLOSED (the receiver closed), TX_GONE (the last sender closed),
      *            DONE (the receiver is done and the channel has a hook: values go to
-     *            the hook from now on). Bits are only ever set.
+     *            the hook from now on), CLOSING (the receiver is about to close
+     *            admission). Bits are only ever set. TX_GONE and CLOSING are set
+     *            before admission closes, so while neither is set admission is
+     *            open: the receiver checks that here, in a line it writes itself
+     *            (rxWaker), before it reads the semaphore's state, which every
+     *            send and receive CASes (I2 then costs no shared-line read while
+     *            the channel is open).
      *   senders  strong sender handles; sticky at 0 (a weak sender cannot upgrade).
      *   rxWaker  the receiver's waker, set by a pending receive, taken (getAndSet
      *            null) and woken by whoever may have made it ready: a push, the last
@@ -115,6 +121,7 @@ public final class MpscChannel<T> {
     private static final int RX_CLOSED = 1;
     private static final int TX_GONE = 2;
     private static final int DONE = 4;
+    private static final int CLOSING = 8;
     private static final long ADMISSION_CLOSED = 1L;
     private static final long ONE = 2L;
 
@@ -342,6 +349,9 @@ public final class MpscChannel<T> {
 
     /** I2: admission closed and no permit out. */
     private boolean closedAndIdle() {
+        if ((flags & (TX_GONE | CLOSING)) == 0) {
+            return false; // admission is open: see CLOSING
+        }
         if (semaphore != null) {
             return semaphore.isClosed() && semaphore.availablePermits() == capacity;
         }
@@ -465,6 +475,7 @@ public final class MpscChannel<T> {
         }
         // Admission first: see isReceiverClosed(). The flag is set before the waiters
         // are drained under the lock, so a closed() future either sees it or is drained.
+        FLAGS.getAndBitwiseOr(this, CLOSING); // before admission: see closedAndIdle()
         closeAdmission();
         FLAGS.getAndBitwiseOr(this, RX_CLOSED);
         List<Waker> wakers;
