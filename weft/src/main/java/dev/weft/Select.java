@@ -1,7 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.future.SelectFuture;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -67,12 +67,19 @@ import java.util.concurrent.Callable;
  * @param <R> the type of the select's value
  */
 public final class Select<R> implements Future<R> {
-    private final List<Branch<? extends R>> branches;
+    /** A copy of the caller's branches: a select per message is common, so no list. */
+    private final Branch<? extends R>[] branches;
     private boolean biased;
     private Callable<? extends R> otherwise;
     private SelectFuture<R> running;
 
-    private Select(List<Branch<? extends R>> branches) {
+    private Select(Branch<? extends R>[] branches) {
+        if (branches.length == 0) {
+            throw new IllegalArgumentException("a select needs at least one branch");
+        }
+        for (Branch<? extends R> b : branches) {
+            Objects.requireNonNull(b, "branch");
+        }
         this.branches = branches;
     }
 
@@ -119,7 +126,7 @@ public final class Select<R> implements Future<R> {
      */
     @SafeVarargs
     public static <R> Select<R> select(Branch<? extends R>... branches) {
-        return select(List.of(branches));
+        return new Select<>(branches.clone());
     }
 
     /**
@@ -131,17 +138,15 @@ public final class Select<R> implements Future<R> {
      */
     @SafeVarargs
     public static <R> Select<R> selectBiased(Branch<? extends R>... branches) {
-        Select<R> s = select(List.of(branches));
+        Select<R> s = new Select<>(branches.clone());
         s.biased = true;
         return s;
     }
 
     /** A select over a list of branches; see {@link #select(Branch[])}. */
+    @SuppressWarnings("unchecked")
     public static <R> Select<R> select(List<? extends Branch<? extends R>> branches) {
-        if (branches.isEmpty()) {
-            throw new IllegalArgumentException("a select needs at least one branch");
-        }
-        return new Select<>(new ArrayList<>(branches));
+        return new Select<>(branches.toArray(new Branch[0]));
     }
 
     /**
@@ -150,13 +155,16 @@ public final class Select<R> implements Future<R> {
      *
      * <p>Cancel safety: dropping it drops every future.
      */
+    @SuppressWarnings("unchecked")
     public static <T> Future<Winner<T>> any(List<? extends Future<? extends T>> futures) {
-        List<Branch<Winner<T>>> branches = new ArrayList<>(futures.size());
-        for (int i = 0; i < futures.size(); i++) {
-            int index = i;
-            branches.add(on(futures.get(i), value -> new Winner<T>(index, value)));
+        if (futures.isEmpty()) {
+            throw new IllegalArgumentException("a select needs at least one branch");
         }
-        return select(branches);
+        Future<?>[] all = futures.toArray(new Future<?>[0]);
+        for (Future<?> f : all) {
+            Objects.requireNonNull(f, "future");
+        }
+        return new SelectFuture<>(all, null, (index, value) -> new Winner<>(index, (T) value), false, null);
     }
 
     /** The value of the future that won {@link #any(List)}, and its index in the list. */
@@ -184,23 +192,29 @@ public final class Select<R> implements Future<R> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Poll<R> poll(Context cx) {
         if (running == null) {
-            int n = branches.size();
+            int n = branches.length;
             Future<?>[] futures = new Future<?>[n];
-            boolean[] enabled = new boolean[n];
-            SelectFuture.Handler<? extends R>[] handlers = new SelectFuture.Handler[n];
+            boolean[] enabled = null;
             for (int i = 0; i < n; i++) {
-                Branch<? extends R> b = branches.get(i);
-                Handler<Object, ? extends R> h = b.handler;
+                Branch<? extends R> b = branches[i];
                 futures[i] = b.future;
-                enabled[i] = b.enabled;
-                handlers[i] = (index, value) -> h.handle(value);
+                if (!b.enabled) {
+                    if (enabled == null) {
+                        enabled = new boolean[n];
+                        Arrays.fill(enabled, true);
+                    }
+                    enabled[i] = false;
+                }
             }
-            running = new SelectFuture<>(futures, enabled, handlers, biased, otherwise);
+            running = new SelectFuture<>(futures, enabled, this::handle, biased, otherwise);
         }
         return running.poll(cx);
+    }
+
+    private R handle(int index, Object value) throws Exception {
+        return branches[index].handler.handle(value);
     }
 
     /**
@@ -218,11 +232,11 @@ public final class Select<R> implements Future<R> {
         if (running != null) {
             running.drop();
         } else {
-            Future<?>[] all = new Future<?>[branches.size()];
+            Future<?>[] all = new Future<?>[branches.length];
             for (int i = 0; i < all.length; i++) {
-                all[i] = branches.get(i).future;
+                all[i] = branches[i].future;
             }
-            new SelectFuture<R>(all, new boolean[all.length], null, false, null).drop();
+            new SelectFuture<R>(all, null, null, false, null).drop();
         }
     }
 }

@@ -16,18 +16,31 @@ public final class BatchSemaphore {
     /*
      * Implementation notes.
      *
-     * state = (available permits << 1) | CLOSED. Fast paths (tryAcquire, an acquire
-     * that can be served at once, availablePermits) use only this word.
+     * state = (available permits << 2) | WAITERS | CLOSED, a long so that the
+     * permits keep an int's range beside the two bits. Fast paths (tryAcquire, an
+     * acquire that can be served at once, a release when no one waits,
+     * availablePermits) use only this word.
      *
      * waiters: FIFO of Acquire nodes, oldest at the head, guarded by `lock`. Each
      * node has `needed`: permits it still waits for. release(n) hands permits to the
      * head first: a node whose need is met is unlinked (needed = 0) and its waker
      * collected; only what is left over when the queue is empty goes back to state.
      *
-     * Invariant (at every unlock): waiters non-empty => available == 0. An enqueuer
-     * takes what is available (under the lock, by CAS) before it links itself, and
-     * release() feeds the queue before the counter. So a CAS on the fast path that
-     * finds permits never overtakes a waiter: FIFO, no barging.
+     * Invariant (at every unlock): waiters non-empty <=> WAITERS set, and WAITERS set
+     * => available == 0. An enqueuer takes what is available and sets WAITERS in one
+     * CAS (under the lock) before it links itself; whoever empties the queue (a
+     * release, a drop, close) clears WAITERS, in the same CAS that adds what is left
+     * over. So a CAS on the fast path that finds permits never overtakes a waiter:
+     * FIFO, no barging.
+     *
+     * Lock-free release. release(n) CASes the permits into the counter when WAITERS
+     * is clear, and takes the lock only when it is set. No wake-up is lost: if the
+     * releaser's CAS comes first, the enqueuer's CAS (which must then see the new
+     * state) takes those permits instead of waiting; if the enqueuer's comes first,
+     * the releaser's CAS fails, it sees WAITERS and hands the permits out under the
+     * lock, where the node is already linked. A release while WAITERS is clear can
+     * have no one to serve, so FIFO holds. (Before this path every release locked:
+     * one CAS and a store more on each receive of the bounded mpsc channel.)
      *
      * A node moves: new -> queued (linked, needed > 0) -> assigned (unlinked by a
      * release, needed == 0) -> acquired (its poll saw needed == 0; the permits now
@@ -46,8 +59,10 @@ public final class BatchSemaphore {
      */
     /** The most permits a semaphore can hold. */
     public static final int MAX_PERMITS = Integer.MAX_VALUE >>> 1;
-    private static final int CLOSED = 1;
-    private static final int ONE = 2;
+    private static final long CLOSED = 1L;
+    /** Set while the queue of waiters is non-empty; changed under the lock only. */
+    private static final long WAITERS = 2L;
+    private static final int SHIFT = 2;
     private static final VarHandle STATE;
 
     /** {@link #tryAcquire} and {@link Acquire#pollAcquire} answers. */
@@ -58,13 +73,14 @@ public final class BatchSemaphore {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(BatchSemaphore.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(BatchSemaphore.class, "state", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private volatile int state;
+    /** (permits << SHIFT) | WAITERS | CLOSED; see the notes. */
+    private volatile long state;
     private final SpinLock lock = new SpinLock();
     private final WaiterList<Acquire> waiters = new WaiterList<>();
 
@@ -73,7 +89,7 @@ public final class BatchSemaphore {
      */
     public BatchSemaphore(int permits) {
         checkCount(permits, "permits");
-        this.state = permits << 1;
+        this.state = (long) permits << SHIFT;
     }
 
     private static void checkCount(int n, String what) {
@@ -83,7 +99,11 @@ public final class BatchSemaphore {
     }
 
     public int availablePermits() {
-        return state >>> 1;
+        return available(state);
+    }
+
+    private static int available(long s) {
+        return (int) (s >>> SHIFT);
     }
 
     public boolean isClosed() {
@@ -102,13 +122,13 @@ public final class BatchSemaphore {
 
     /** Takes {@code n} permits if they are all available now: {@link #ACQUIRED}, {@link #NO_PERMITS} or {@link #IS_CLOSED}. */
     public int tryAcquire(int n) {
-        int need = n << 1;
+        long need = (long) n << SHIFT;
         for (;;) {
-            int s = state;
+            long s = state;
             if ((s & CLOSED) != 0) {
                 return IS_CLOSED;
             }
-            if (s < need) {
+            if (s < need) { // the two flag bits never make up a permit
                 return NO_PERMITS;
             }
             if (STATE.compareAndSet(this, s, s - need)) {
@@ -127,6 +147,12 @@ public final class BatchSemaphore {
             return;
         }
         checkCount(n, "permits released");
+        for (long s; ((s = state) & WAITERS) == 0; ) {
+            checkRoom(s, n);
+            if (STATE.compareAndSet(this, s, s + ((long) n << SHIFT))) {
+                return; // no one waits: see "Lock-free release"
+            }
+        }
         lock.lock();
         Object wake;
         try {
@@ -138,8 +164,10 @@ public final class BatchSemaphore {
     }
 
     /**
-     * Hands {@code n} permits to the waiters, then the counter. Under the lock.
-     * Answers the wakers to call: {@code null}, one {@link Waker}, or a list.
+     * Hands {@code n} permits to the waiters, then the counter; clears WAITERS if
+     * the queue is empty after that (also for {@code n == 0}, after a node left).
+     * Under the lock. Answers the wakers to call: {@code null}, one {@link Waker}, or
+     * a list.
      */
     private Object assignLocked(int n) {
         Object wake = null;
@@ -158,20 +186,24 @@ public final class BatchSemaphore {
             wake = collect(wake, w.waker);
             w.waker = null;
         }
-        if (rem > 0) {
-            int add = rem << 1;
+        if (waiters.isEmpty()) {
+            long add = (long) rem << SHIFT;
             for (;;) {
-                int s = state;
-                if ((s >>> 1) > MAX_PERMITS - rem) {
-                    throw new IllegalArgumentException("adding " + rem + " permits to " + (s >>> 1)
-                            + " would exceed the maximum of " + MAX_PERMITS);
-                }
-                if (STATE.compareAndSet(this, s, s + add)) {
+                long s = state;
+                checkRoom(s, rem);
+                if (STATE.compareAndSet(this, s, (s & ~WAITERS) + add)) {
                     break;
                 }
             }
         }
         return wake;
+    }
+
+    private static void checkRoom(long s, int n) {
+        if (available(s) > MAX_PERMITS - n) {
+            throw new IllegalArgumentException("adding " + n + " permits to " + available(s)
+                    + " would exceed the maximum of " + MAX_PERMITS);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -209,9 +241,9 @@ public final class BatchSemaphore {
     public int forget(int n) {
         checkCount(n, "permits to forget");
         for (;;) {
-            int s = state;
-            int take = Math.min(n, s >>> 1);
-            if (STATE.compareAndSet(this, s, s - (take << 1))) {
+            long s = state;
+            int take = Math.min(n, available(s));
+            if (STATE.compareAndSet(this, s, s - ((long) take << SHIFT))) {
                 return take;
             }
         }
@@ -223,8 +255,8 @@ public final class BatchSemaphore {
         lock.lock();
         try {
             for (;;) {
-                int s = state;
-                if (STATE.compareAndSet(this, s, s | CLOSED)) {
+                long s = state;
+                if (STATE.compareAndSet(this, s, (s | CLOSED) & ~WAITERS)) {
                     break;
                 }
             }
@@ -306,8 +338,8 @@ public final class BatchSemaphore {
                 }
                 return result;
             }
-            int need = permits << 1;
-            int s = sem.state;
+            long need = (long) permits << SHIFT;
+            long s = sem.state;
             if ((s & CLOSED) != 0) {
                 return IS_CLOSED;
             }
@@ -331,12 +363,15 @@ public final class BatchSemaphore {
             try {
                 int want = permits;
                 for (;;) {
-                    int s = sem.state;
+                    long s = sem.state;
                     if ((s & CLOSED) != 0) {
                         return IS_CLOSED;
                     }
-                    int take = Math.min(want, s >>> 1);
-                    if (STATE.compareAndSet(sem, s, s - (take << 1))) {
+                    int take = Math.min(want, available(s));
+                    // Takes what is there and, if that is not enough, says "waiters" in
+                    // the same CAS: a release from now on takes the lock.
+                    long next = s - ((long) take << SHIFT) | (take < want ? WAITERS : 0L);
+                    if (STATE.compareAndSet(sem, s, next)) {
                         want -= take;
                         break;
                     }
@@ -371,8 +406,8 @@ public final class BatchSemaphore {
             try {
                 sem.waiters.remove(this);
                 waker = null;
-                int assigned = permits - needed;
-                wake = assigned > 0 ? sem.assignLocked(assigned) : null;
+                // Also with nothing assigned: the queue may be empty now (WAITERS).
+                wake = sem.assignLocked(permits - needed);
             } finally {
                 sem.lock.unlock();
             }

@@ -46,7 +46,13 @@ public final class MpscChannel<T> {
      * State.
      *   flags    RX_CLOSED (the receiver closed), TX_GONE (the last sender closed),
      *            DONE (the receiver is done and the channel has a hook: values go to
-     *            the hook from now on). Bits are only ever set.
+     *            the hook from now on), CLOSING (the receiver is about to close
+     *            admission). Bits are only ever set. TX_GONE and CLOSING are set
+     *            before admission closes, so while neither is set admission is
+     *            open: the receiver checks that here, in a line it writes itself
+     *            (rxWaker), before it reads the semaphore's state, which every
+     *            send and receive CASes (I2 then costs no shared-line read while
+     *            the channel is open).
      *   senders  strong sender handles; sticky at 0 (a weak sender cannot upgrade).
      *   rxWaker  the receiver's waker, set by a pending receive, taken (getAndSet
      *            null) and woken by whoever may have made it ready: a push, the last
@@ -115,6 +121,7 @@ public final class MpscChannel<T> {
     private static final int RX_CLOSED = 1;
     private static final int TX_GONE = 2;
     private static final int DONE = 4;
+    private static final int CLOSING = 8;
     private static final long ADMISSION_CLOSED = 1L;
     private static final long ONE = 2L;
 
@@ -142,6 +149,8 @@ public final class MpscChannel<T> {
     private final BatchSemaphore semaphore;
     private final int capacity;
     private final Consumer<? super T> undelivered;
+    /** What every recv() answers: see there. */
+    private final Recv<T> recv = new Recv<>(this);
     /** RX_CLOSED | TX_GONE | DONE; set by close paths, never cleared. */
     private volatile int flags;
     /** Strong senders; written by CAS (clone, upgrade) and getAndAdd (close). */
@@ -340,6 +349,9 @@ public final class MpscChannel<T> {
 
     /** I2: admission closed and no permit out. */
     private boolean closedAndIdle() {
+        if ((flags & (TX_GONE | CLOSING)) == 0) {
+            return false; // admission is open: see CLOSING
+        }
         if (semaphore != null) {
             return semaphore.isClosed() && semaphore.availablePermits() == capacity;
         }
@@ -463,6 +475,7 @@ public final class MpscChannel<T> {
         }
         // Admission first: see isReceiverClosed(). The flag is set before the waiters
         // are drained under the lock, so a closed() future either sees it or is drained.
+        FLAGS.getAndBitwiseOr(this, CLOSING); // before admission: see closedAndIdle()
         closeAdmission();
         FLAGS.getAndBitwiseOr(this, RX_CLOSED);
         List<Waker> wakers;
@@ -538,8 +551,13 @@ public final class MpscChannel<T> {
         P make(MpscChannel<T> channel, int slots);
     }
 
+    /**
+     * The future of one receive. It has no state of its own (the receiver's state is
+     * the channel's), so every call answers the same object: a receive per message
+     * in a loop, or per select, allocates nothing.
+     */
     public Future<T> recv() {
-        return new Recv<>(this);
+        return recv;
     }
 
     public Future<Integer> recvMany(Collection<? super T> into, int limit) {
@@ -709,6 +727,7 @@ public final class MpscChannel<T> {
         }
     }
 
+    /** Stateless: one per channel, shared by all receives (one receiver polls them). */
     private static final class Recv<T> implements Future<T> {
         private final MpscChannel<T> chan;
 

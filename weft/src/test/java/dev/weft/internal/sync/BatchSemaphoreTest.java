@@ -59,6 +59,35 @@ class BatchSemaphoreTest {
     }
 
     @Test
+    void oncePermitsNoLongerGoToWaitersAReleaseReachesTheCounter() {
+        // The WAITERS bit: set while anyone is queued, cleared by whoever empties the
+        // queue (a release that serves the last waiter, a drop, close).
+        BatchSemaphore s = new BatchSemaphore(0);
+        Node served = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, served.poll());
+        s.release(2); // one to the waiter, one to the counter
+        assertEquals(1, served.waker.count());
+        assertEquals(1, s.availablePermits());
+        assertEquals(BatchSemaphore.ACQUIRED, served.poll());
+
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(1));
+        Node dropped = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, dropped.poll());
+        dropped.drop(); // nothing assigned: the queue is empty again
+        s.release(1);
+        assertEquals(1, s.availablePermits(), "no one waits: the permit is in the counter");
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(1));
+
+        Node failed = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, failed.poll());
+        s.close();
+        assertEquals(BatchSemaphore.IS_CLOSED, failed.poll());
+        s.release(1); // a guard dropped after close still counts its permit
+        assertEquals(1, s.availablePermits());
+        assertEquals(0, s.queuedWaiters());
+    }
+
+    @Test
     void aDroppedWaiterGivesBackWhatItWasAssignedToTheNext() {
         BatchSemaphore s = new BatchSemaphore(1);
         Node first = new Node(s, 3);
