@@ -258,6 +258,20 @@ class RuntimeTest {
     }
 
     @Test
+    void aFailureThatBlockOnRethrowsIsNotReportedToThePolicy() {
+        try (Runtime rt = Runtime.builder().unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME).build()) {
+            assertThrows(IllegalStateException.class, () -> rt.blockOn(() -> {
+                throw new IllegalStateException("rethrown to the caller");
+            }));
+            assertThrows(RuntimeException.class, () -> rt.blockOn(Future.<Integer>pollFn(cx -> {
+                throw new IllegalStateException("rethrown to the caller");
+            })));
+            assertFalse(rt.isShutdown());
+            assertEquals(1, rt.blockOn(() -> 1));
+        }
+    }
+
+    @Test
     void theIgnorePolicyLeavesTheRuntimeRunning() {
         try (Runtime rt = Runtime.builder().unhandledException(UnhandledExceptionPolicy.IGNORE).build()) {
             JoinHandle<Object> h = rt.spawn(() -> {

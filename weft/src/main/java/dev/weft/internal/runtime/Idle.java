@@ -20,7 +20,10 @@ final class Idle {
      * queue) wakes one parked worker, but only if nobody is searching: a searcher
      * will find the work, and if it was the last searcher, it wakes the next one
      * itself when it finds something (so work spreads one worker at a time, never a
-     * thundering herd).
+     * thundering herd). A push to the global queue notifies only when the queue was
+     * empty: a non-empty queue was made so by a push that notified after it, and every
+     * task behind it is found by the same worker (it takes a share of the queue) or by
+     * the next one that worker wakes; a worker about to park re-checks the queue.
      *
      * State, one int: (unparked << 16) | searching. Transitions that change the set
      * of parked workers take the lock; the fast checks read the int.

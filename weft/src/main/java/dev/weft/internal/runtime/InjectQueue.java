@@ -1,6 +1,7 @@
 package dev.weft.internal.runtime;
 
-import java.util.concurrent.locks.ReentrantLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The scheduler's global run queue: tasks woken or spawned from outside the
@@ -11,28 +12,54 @@ import java.util.concurrent.locks.ReentrantLock;
  * its length is bounded by the number of live tasks. It is an intrusive list
  * through {@link FutureTask#queueNext} under a lock: no node is allocated, and
  * workers reach it only every {@code eventInterval} ticks or when their own queue
- * is empty, so the lock is rarely contended.
+ * is empty.
+ *
+ * <p>The lock is a spin lock, as the task registry's: its critical sections are a
+ * few pointer writes. When a thread outside the workers spawns a burst (the body of
+ * a blockOn, W1), it pushes while the workers pop, and a {@code ReentrantLock}
+ * parked and unparked them on that contention (measured: its release was among the
+ * hottest frames of W1, with a queue node allocated per contended acquire). A worker
+ * whose own queue is empty takes a batch (see {@link #popBatch}), so it comes back
+ * less often.
  */
 final class InjectQueue {
-    private final ReentrantLock lock = new ReentrantLock();
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(InjectQueue.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** 1 while a thread holds the queue. */
+    private volatile int locked;
     private FutureTask<?> head;
     private FutureTask<?> tail;
     /** Queued tasks; written under the lock, read without it for a cheap emptiness check. */
     private volatile int size;
     private boolean closed;
 
-    /** Queues one task. Answers {@code false} if the queue was closed (the runtime is gone). */
-    boolean push(FutureTask<?> task) {
+    /** What {@link #push} answers when the queue is closed (the runtime is gone). */
+    static final int CLOSED = -1;
+
+    /** Queues one task. Answers how many tasks were queued before it, or {@link #CLOSED}. */
+    int push(FutureTask<?> task) {
         task.queueNext = null;
-        return pushBatch(task, task, 1);
+        return append(task, task, 1);
     }
 
-    /** Queues a linked batch {@code first..last} of {@code n} tasks. */
+    /** Queues a linked batch {@code first..last} of {@code n} tasks. Answers {@code false} if the queue was closed. */
     boolean pushBatch(FutureTask<?> first, FutureTask<?> last, int n) {
-        lock.lock();
+        return append(first, last, n) != CLOSED;
+    }
+
+    private int append(FutureTask<?> first, FutureTask<?> last, int n) {
+        lock();
         try {
             if (closed) {
-                return false;
+                return CLOSED;
             }
             if (tail == null) {
                 head = first;
@@ -40,10 +67,11 @@ final class InjectQueue {
                 tail.queueNext = first;
             }
             tail = last;
-            size = size + n;
-            return true;
+            int before = size;
+            size = before + n;
+            return before;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -52,7 +80,7 @@ final class InjectQueue {
         if (size == 0) {
             return null;
         }
-        lock.lock();
+        lock();
         try {
             FutureTask<?> task = head;
             if (task == null) {
@@ -66,7 +94,39 @@ final class InjectQueue {
             size = size - 1;
             return task;
         } finally {
-            lock.unlock();
+            unlock();
+        }
+    }
+
+    /**
+     * Takes up to {@code max} of the oldest tasks, linked through {@link
+     * FutureTask#queueNext} (the last one's link is {@code null}), or {@code null}.
+     */
+    FutureTask<?> popBatch(int max) {
+        if (size == 0) {
+            return null;
+        }
+        lock();
+        try {
+            FutureTask<?> first = head;
+            if (first == null) {
+                return null;
+            }
+            FutureTask<?> last = first;
+            int n = 1;
+            while (n < max && last.queueNext != null) {
+                last = last.queueNext;
+                n++;
+            }
+            head = last.queueNext;
+            if (head == null) {
+                tail = null;
+            }
+            last.queueNext = null;
+            size = size - n;
+            return first;
+        } finally {
+            unlock();
         }
     }
 
@@ -80,7 +140,7 @@ final class InjectQueue {
 
     /** Refuses further pushes and hands back what was queued, as a linked list. */
     FutureTask<?> close() {
-        lock.lock();
+        lock();
         try {
             closed = true;
             FutureTask<?> all = head;
@@ -89,7 +149,22 @@ final class InjectQueue {
             size = 0;
             return all;
         } finally {
-            lock.unlock();
+            unlock();
         }
+    }
+
+    private void lock() {
+        int spins = 0;
+        while ((int) LOCKED.compareAndExchangeAcquire(this, 0, 1) != 0) {
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the holder was descheduled mid-section: let it finish
+            }
+        }
+    }
+
+    private void unlock() {
+        LOCKED.setRelease(this, 0);
     }
 }

@@ -161,7 +161,9 @@ public final class RuntimeCore {
     private <T> JoinHandle<T> startFuture(Future<T> future, String name, boolean rethrown) {
         Objects.requireNonNull(future, "future");
         FutureTask<T> task = new FutureTask<>(this, name, future);
-        task.failureIsRethrown = rethrown;
+        if (rethrown) {
+            task.markFailureRethrown();
+        }
         register(task, "spawn");
         task.start();
         return task;
@@ -170,7 +172,9 @@ public final class RuntimeCore {
     private <T> JoinHandle<T> startThread(Callable<T> body, String name, Bindings inherited, boolean rethrown) {
         Objects.requireNonNull(body, "body");
         ThreadTask<T> task = new ThreadTask<>(this, name, body, inherited);
-        task.failureIsRethrown = rethrown;
+        if (rethrown) {
+            task.markFailureRethrown();
+        }
         register(task, "spawn");
         becameActive(); // until its run() ends, except while parked in an await
         task.start();

@@ -54,12 +54,18 @@ final class Scheduler {
     }
 
     private void scheduleRemote(FutureTask<?> task) {
-        if (inject.push(task)) {
+        int before = inject.push(task);
+        if (before == 0) {
             idle.notifyOne();
-        } else {
+        } else if (before == InjectQueue.CLOSED) {
             // The workers are gone: nothing will ever poll it again.
             task.cancelOnStoppedScheduler();
         }
+        // Otherwise the queue held tasks already: whoever made it non-empty notified
+        // after its push, and the worker that takes them takes a share of the queue
+        // and wakes the next one (Idle's notes). A burst spawned from outside the
+        // workers (W1) then pays the fence and the read of the idle state once per
+        // batch instead of once per task.
     }
 
     boolean hasWork() {

@@ -34,12 +34,22 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
      * it. A second wake is harmless.
      *
      * callbacks: a Treiber stack of Callback nodes; finishing swaps in CALLBACKS_DONE
-     * and runs what it took; a callback added after that runs at once.
+     * and runs what it took; a callback added after that runs at once. The root task
+     * of a blockOn, whose failure the caller rethrows, starts with RETHROWN_ROOT as the
+     * bottom node of its stack instead of null: the flag costs no field of its own.
+     *
+     * Size. W1 holds a million finished tasks alive at once, and a young collection
+     * copies every one of them, so the bytes a task keeps matter more than the bytes
+     * it allocates and drops. With compressed oops a FutureTask is 12 bytes of header,
+     * the long id, seven references here and four ints/references in FutureTask: 64
+     * bytes. One more field (the boolean that RETHROWN_ROOT replaces) made it 72.
      */
     private static final AtomicLong NEXT_ID = new AtomicLong(1);
     private static final Object NULL_VALUE = new Object();
     private static final Object CANCELLED = new Object();
     private static final Callback CALLBACKS_DONE = new Callback(null, null);
+    /** The bottom of the callback stack of a task whose failure its spawner rethrows; runs nothing. */
+    private static final Callback RETHROWN_ROOT = new Callback(null, null);
 
     private static final VarHandle OUTCOME;
     private static final VarHandle CALLBACKS;
@@ -61,12 +71,6 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
     private volatile Waker joinWaker;
     private volatile Callback callbacks;
 
-    /**
-     * Set before the task starts when whoever spawned it rethrows its failure (the body
-     * of blockOn): the unhandled-exception policy then stays silent about it.
-     */
-    boolean failureIsRethrown;
-
     /** Registry links; guarded by the registry shard's lock. */
     TaskCore<?> registryPrev;
     TaskCore<?> registryNext;
@@ -75,6 +79,22 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
         this.id = NEXT_ID.getAndIncrement();
         this.name = name;
         this.runtime = runtime;
+    }
+
+    /**
+     * Called before the task starts when whoever spawned it rethrows its failure (the
+     * body of blockOn): the unhandled-exception policy then stays silent about it.
+     */
+    final void markFailureRethrown() {
+        callbacks = RETHROWN_ROOT;
+    }
+
+    private boolean isFailureRethrown() {
+        Callback c = callbacks;
+        while (c != null && c != RETHROWN_ROOT) {
+            c = c.next;
+        }
+        return c == RETHROWN_ROOT;
     }
 
     /** What kind of task this is, for reports and dumps. */
@@ -167,7 +187,7 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
         if (OUTCOME.compareAndSet(this, null, new Failure(cause))) {
             // Reported before anyone can see the task finished, so that a program ending
             // right after (close(), exit) cannot lose the report.
-            if (!failureIsRethrown) {
+            if (!isFailureRethrown()) {
                 runtime.onTaskFailed(this, cause);
             }
             published();
@@ -193,7 +213,9 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
         }
         Callback c = (Callback) CALLBACKS.getAndSet(this, CALLBACKS_DONE);
         for (; c != null; c = c.next) {
-            runCallback(c.action);
+            if (c.action != null) { // not RETHROWN_ROOT
+                runCallback(c.action);
+            }
         }
     }
 

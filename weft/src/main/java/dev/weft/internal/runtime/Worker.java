@@ -76,7 +76,29 @@ public final class Worker extends Thread {
             }
         }
         FutureTask<?> t = local.pop();
-        return t != null ? t : scheduler.inject.pop();
+        return t != null ? t : takeFromInject();
+    }
+
+    /**
+     * Called with an empty local queue: takes a share of the global queue (its length
+     * divided among the workers, at most half a local queue), queues all but the first
+     * locally and answers the first. A burst spawned from outside the workers then costs
+     * a worker one lock per batch instead of one per task (Tokio does the same).
+     */
+    private FutureTask<?> takeFromInject() {
+        InjectQueue inject = scheduler.inject;
+        int share = inject.size() / scheduler.workers.length + 1;
+        FutureTask<?> first = inject.popBatch(Math.min(share, LocalQueue.CAPACITY / 2));
+        if (first != null) {
+            for (FutureTask<?> t = first.queueNext; t != null; ) {
+                FutureTask<?> next = t.queueNext;
+                t.queueNext = null;
+                local.push(t, inject);
+                t = next;
+            }
+            first.queueNext = null;
+        }
+        return first;
     }
 
     private FutureTask<?> steal() {
@@ -98,7 +120,7 @@ public final class Worker extends Thread {
                 }
             }
         }
-        return scheduler.inject.pop();
+        return takeFromInject();
     }
 
     private void runTask(FutureTask<?> task) {
