@@ -470,6 +470,49 @@ class FutureTest {
 
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aWakeThatComesRightAfterThePendingPollIsNotLost() throws InterruptedException {
+        // The completer wakes as soon as it sees the first poll: while the awaiting thread
+        // spins before parking, or just as it parks. Every await must return.
+        for (int round = 0; round < 2_000; round++) {
+            ManualFuture<Integer> f = new ManualFuture<>();
+            int expected = round;
+            Thread completer = Thread.ofPlatform().start(() -> {
+                while (f.polls() == 0) {
+                    Thread.onSpinWait();
+                }
+                f.complete(expected);
+            });
+            assertEquals(expected, f.await());
+            completer.join();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aThreadOutsideEveryTaskInterruptedWhileAwaitingGivesUpAndKeepsItsInterruptStatus() throws Exception {
+        ManualFuture<String> f = new ManualFuture<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread awaiting = Thread.ofPlatform().start(() -> {
+            try {
+                f.await();
+            } catch (Throwable t) {
+                thrown.set(t);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        while (f.polls() == 0) {
+            Thread.onSpinWait();
+        }
+        awaiting.interrupt();
+        awaiting.join();
+        assertTrue(thrown.get() instanceof CancelledException, "thrown: " + thrown.get());
+        assertTrue(stillInterrupted.get());
+        assertEquals(1, f.drops());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void awaitOfAFutureThatWakesDuringItsOwnPollPollsItAgain() {
         assertNull(Task.yieldNow().await());
     }

@@ -38,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #weftThreadTasks}: thread tasks;
  *       {@code try (var g = mutex.lock().await()) { increment }}.</li>
  *   <li>{@link #jdkReentrantLock}: peer, virtual threads and a {@code ReentrantLock}.</li>
+ *   <li>{@link #jdkFairReentrantLock}: peer with Weft's contract, virtual threads and a
+ *       fair {@code ReentrantLock(true)}: what FIFO hand-off costs on virtual threads
+ *       without Weft.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -103,7 +106,15 @@ public class SyncMutexBenchmark {
 
     @Benchmark
     public long jdkReentrantLock() throws InterruptedException {
-        ReentrantLock lock = new ReentrantLock();
+        return virtualThreadsOn(new ReentrantLock());
+    }
+
+    @Benchmark
+    public long jdkFairReentrantLock() throws InterruptedException {
+        return virtualThreadsOn(new ReentrantLock(true));
+    }
+
+    private static long virtualThreadsOn(ReentrantLock lock) throws InterruptedException {
         long[] counter = new long[1];
         List<Thread> threads = new ArrayList<>(TASKS);
         for (int t = 0; t < TASKS; t++) {

@@ -146,6 +146,38 @@ class JoinHandleTest {
     }
 
     @Test
+    void abortRightAfterTheAwaitBeganIsNotLost() throws Exception {
+        // The abort lands while the await spins before parking, or as it parks.
+        for (int round = 0; round < 500; round++) {
+            CountDownLatch awaiting = new CountDownLatch(1);
+            JoinHandle<Void> h = rt.spawn(() -> {
+                awaiting.countDown();
+                Future.never().await();
+            });
+            assertTrue(awaiting.await(10, TimeUnit.SECONDS));
+            h.abort();
+            assertTrue(assertThrows(JoinError.class, h::await).isCancelled());
+        }
+    }
+
+    @Test
+    void anInterruptOfAThreadTaskIsNotACancellationAndItsStatusComesBackWhenTheAwaitEnds() throws Exception {
+        CompletableFuture<String> value = new CompletableFuture<>();
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        CountDownLatch awaiting = new CountDownLatch(1);
+        JoinHandle<String> h = rt.spawn(() -> {
+            thread.set(Thread.currentThread());
+            awaiting.countDown();
+            String v = Future.fromStage(value).await();
+            return v + " interrupted=" + Thread.currentThread().isInterrupted();
+        });
+        assertTrue(awaiting.await(10, TimeUnit.SECONDS));
+        thread.get().interrupt();
+        value.complete("v");
+        assertEquals("v interrupted=true", h.await());
+    }
+
+    @Test
     void cancellationIsStickyEveryLaterAwaitThrows() throws Exception {
         CountDownLatch parked = new CountDownLatch(1);
         AtomicInteger thrown = new AtomicInteger();

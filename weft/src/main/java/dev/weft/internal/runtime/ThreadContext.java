@@ -18,10 +18,12 @@ public final class ThreadContext implements Waker {
     /*
      * Implementation notes.
      *
-     * notified: 0 (running), 1 (woken) or PARKED. wake() sets 1 and unparks the
-     * thread; the awaiting loop parks until it is 1, then clears it and polls again.
-     * A wake that lands before the park is kept by the flag, so none is lost; extra
-     * wakes fold into one.
+     * notified: 0 (running), 1 (woken), PARKED or PARKED_UNCOUNTED. A thread parks
+     * only after a CAS 0 -> PARKED(_UNCOUNTED), and wake() unparks only a thread it
+     * finds in one of those states: a wake of a running (or spinning) thread is one
+     * CAS 0 -> 1, no unpark. The awaiting loop waits until the word is 1, then clears
+     * it and polls again. A wake that lands before the park is kept by the flag (the
+     * CAS to a parked state then fails), so none is lost; extra wakes fold into one.
      *
      * PARKED is used by the threads of a runtime's tasks (thread tasks, blocking
      * jobs), which the runtime counts as active unless they are parked in an await
@@ -30,7 +32,22 @@ public final class ThreadContext implements Waker {
      * that finds PARKED counts the thread back in *before* its CAS PARKED -> 1 makes
      * the thread runnable (and takes the count back if the CAS fails), so there is
      * no moment at which the thread may run uncounted. Threads outside every task
-     * park in state 0, as before.
+     * park in PARKED_UNCOUNTED, which the count ignores.
+     *
+     * Spinning before parking. A park and its unpark cost a virtual-thread switch on
+     * each side (microseconds; more for a platform thread, or when the carrier itself
+     * has to be woken), and an answer from a task on another carrier often comes
+     * sooner (ping-pong over channels). So before it parks, the loop spins for up to
+     * MAX_SPIN_NANOS reading the word, in state 0: a spinning thread is running, so it
+     * stays counted as active (the paused clock cannot move under it), and a wake or
+     * an abort ends the spin as it would end a park (the word becomes 1). A spin pays
+     * only if the waker runs elsewhere meanwhile: when the waker waits for the very
+     * carrier the spinner holds (both tasks on one carrier, sixteen lock waiters on
+     * two), it only delays the wake. So each thread keeps a score, a moving average
+     * of how often its spins ended in a wake (each spin weighs 1/8), spins while the
+     * score is at least a quarter, and below that parks at once, probing with one
+     * spin every PROBE_EVERY parks so that it notices when spinning pays again. Where
+     * the JVM has one CPU, or virtual threads one carrier, nothing spins.
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
@@ -41,14 +58,26 @@ public final class ThreadContext implements Waker {
      * thread-local); every other thread (a blockOn caller, a blocking-pool thread)
      * has one in a thread-local, made on first use.
      *
-     * Tested by AwaitTest (ready first poll, wake before park, wake from another
-     * thread, cancellation while parked).
+     * Tested by FutureTest (ready first poll, wake from another thread while
+     * spinning or parked, interrupt of a thread outside every task), JoinHandleTest
+     * (abort while spinning or parked, interrupt of a thread task), ClockTest (the
+     * activity count) and SingleCarrierTest.
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
     private static final long FAIR_YIELD_NANOS = 1_000_000;
     /** {@link #notified}: a task's thread parked in an await, not counted as active. */
     private static final int PARKED = 2;
+    /** {@link #notified}: a thread outside every task parked in an await. */
+    private static final int PARKED_UNCOUNTED = 3;
+    /** The longest spin before a park; zero where a spin cannot be answered (one CPU or carrier). */
+    private static final long MAX_SPIN_NANOS = canSpin() ? 2_000 : 0;
+    /** {@link #spinScore} of a thread whose spins always end in a wake. */
+    private static final int SCORE_ONE = 1024;
+    /** Below this score a thread parks without spinning, except for a probe. */
+    private static final int SCORE_TO_SPIN = 256;
+    /** A thread that stopped spinning probes with a spin every this many parks. */
+    private static final int PROBE_EVERY = 32;
 
     static {
         try {
@@ -69,6 +98,10 @@ public final class ThreadContext implements Waker {
     private boolean interruptedMeanwhile;
     /** When this thread last yielded with a timed park; see {@link #yieldCarrier()}. */
     private long lastFairYield;
+    /** How often this thread's recent spins ended in a wake, of {@link #SCORE_ONE} (see the notes). */
+    private int spinScore = SCORE_ONE / 2;
+    /** Parks without a spin since the last spin; see {@link #PROBE_EVERY}. */
+    private int parksWithoutSpin;
 
     /** The runtime this thread serves, or {@code null}. */
     RuntimeCore runtime;
@@ -99,6 +132,11 @@ public final class ThreadContext implements Waker {
         return t != null ? t.context() : CURRENT.get();
     }
 
+    private static boolean canSpin() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return cpus > 1 && Integer.getInteger("jdk.virtualThreadScheduler.parallelism", cpus) > 1;
+    }
+
     @Override
     public void wake() {
         for (;;) {
@@ -106,7 +144,11 @@ public final class ThreadContext implements Waker {
             if (s == 1) {
                 return;
             }
-            if (s == PARKED) {
+            if (s == 0) {
+                if (NOTIFIED.compareAndSet(this, 0, 1)) {
+                    return; // running or spinning: it sees the flag before it could park
+                }
+            } else if (s == PARKED) {
                 // Count the thread back in before it can run (see the notes).
                 RuntimeCore rt = runtime;
                 rt.becameActive();
@@ -115,8 +157,8 @@ public final class ThreadContext implements Waker {
                     return;
                 }
                 rt.becameInactive(); // it was woken meanwhile; look again
-            } else if (NOTIFIED.compareAndSet(this, 0, 1)) {
-                LockSupport.unpark(thread); // a thread outside every task parks in state 0
+            } else if (NOTIFIED.compareAndSet(this, PARKED_UNCOUNTED, 1)) {
+                LockSupport.unpark(thread);
                 return;
             }
         }
@@ -210,10 +252,7 @@ public final class ThreadContext implements Waker {
         long now = System.nanoTime();
         if (thread.isVirtual() && now - lastFairYield >= FAIR_YIELD_NANOS) {
             lastFairYield = now;
-            if (notified != 0) {
-                LockSupport.parkNanos(this, 1); // takes the permit our own wake() left
-            }
-            LockSupport.parkNanos(this, 1);
+            LockSupport.parkNanos(this, 1); // no wake of a running thread unparks it: no permit to take first
         } else {
             Thread.yield();
         }
@@ -225,6 +264,15 @@ public final class ThreadContext implements Waker {
      * every task (a test's, a caller of blockOn) answers {@code true}: give up.
      */
     private boolean parkUntilWoken() {
+        if (notified == 0 && shouldSpin()) {
+            boolean woken = spinUntilWoken();
+            int score = spinScore; // an average over the last few spins: each weighs 1/8
+            spinScore = woken ? score + ((SCORE_ONE - score) >> 3) : score - (score >> 3);
+            if (woken) {
+                NOTIFIED.setVolatile(this, 0); // only this thread writes once the word is 1
+                return false; // kept the carrier: the budget goes on
+            }
+        }
         RuntimeCore counted = task != null ? runtime : null;
         while (!NOTIFIED.compareAndSet(this, 1, 0)) {
             if (counted != null) {
@@ -239,19 +287,46 @@ public final class ThreadContext implements Waker {
                     }
                 }
             } else {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    if (task == null) {
+                if (!NOTIFIED.compareAndSet(this, 0, PARKED_UNCOUNTED)) {
+                    continue; // a wake came in between
+                }
+                while (notified == PARKED_UNCOUNTED) {
+                    LockSupport.park(this);
+                    if (Thread.interrupted()) {
                         Thread.currentThread().interrupt();
+                        NOTIFIED.compareAndSet(this, PARKED_UNCOUNTED, 0); // else woken meanwhile: stays 1
                         return true;
                     }
-                    interruptedMeanwhile = true;
                 }
             }
         }
         if (cx.hasBudget()) {
             ContextAccess.get().refill(cx); // parking gave the carrier away already
         }
+        return false;
+    }
+
+    /** Whether to spin before this park: while recent spins paid, and now and then to probe. */
+    private boolean shouldSpin() {
+        if (MAX_SPIN_NANOS == 0) {
+            return false;
+        }
+        if (spinScore >= SCORE_TO_SPIN || ++parksWithoutSpin >= PROBE_EVERY) {
+            parksWithoutSpin = 0;
+            return true;
+        }
+        return false;
+    }
+
+    /** Spins in state 0 (running, counted) for up to {@link #MAX_SPIN_NANOS}; answers whether a wake came. */
+    private boolean spinUntilWoken() {
+        long start = System.nanoTime();
+        do {
+            Thread.onSpinWait();
+            if (notified != 0) {
+                return true;
+            }
+        } while (System.nanoTime() - start < MAX_SPIN_NANOS);
         return false;
     }
 
