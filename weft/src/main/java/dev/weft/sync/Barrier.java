@@ -101,7 +101,12 @@ public final class Barrier {
      *
      * <p>Cancel safety: cancel safe. Dropped before its generation is released, it
      * takes its arrival back: the barrier waits for another task instead. Dropped
-     * after the release, it loses nothing (the others were already released).
+     * after the release, it loses nothing for the others (they were already
+     * released), but the dropping task was counted in that generation although it
+     * never saw the result: a select whose other branch wins can drop it in the
+     * moment the last task arrives. A task that then arrives again joins the next
+     * generation, one ahead of the others. So do not race a wait against another
+     * branch when every task must pass each generation exactly once.
      */
     public Future<BarrierWaitResult> arriveAndWait() {
         return new Wait(this);

@@ -226,9 +226,17 @@ class BarrierTest {
                     for (;;) {
                         if (rnd.nextInt(5) == 0) {
                             // arrive and give up at once unless the generation is complete
+                            long before = b.generation();
                             BarrierWaitResult res = select(on(b.arriveAndWait()), on(Future.<BarrierWaitResult>ready(null)))
                                     .biased().await();
                             if (res == null) {
+                                if (b.generation() > before) {
+                                    // Released between the wait's pending poll and its drop: it was
+                                    // counted in that generation (no generation can complete without
+                                    // this task), so this round is done, as a follower.
+                                    released.incrementAndGet();
+                                    break;
+                                }
                                 giveUps.incrementAndGet();
                                 continue; // try again
                             }
