@@ -1,8 +1,7 @@
 package dev.weft.internal.time;
 
 import dev.weft.Waker;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.weft.internal.sync.SpinLock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,7 @@ public final class TimeDriver {
      * Firing. Entries are taken out of the wheel and marked FIRED under the lock;
      * their wakers are called after it is released.
      *
-     * Lock. A spin lock (WheelLock): acquired by one CAS, released by a release
+     * Lock. A spin lock (SpinLock): acquired by one CAS, released by a release
      * store. ReentrantLock's release is a full fence, and the armed-timeout path
      * takes the lock twice per operation (register, cancel); no holder parks or
      * calls out, so a waiter only ever waits for a few list operations or one
@@ -49,7 +48,7 @@ public final class TimeDriver {
     private static final long TICK_NANOS = 1_000_000;
     private static final System.Logger LOG = System.getLogger("dev.weft.time");
 
-    private final WheelLock lock = new WheelLock();
+    private final SpinLock lock = new SpinLock();
     private final TimerWheel wheel;
     private final long origin;
     private final BooleanSupplier quiescent;
@@ -427,50 +426,6 @@ public final class TimeDriver {
     private static long satAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-    }
-
-    /**
-     * The lock around the wheel: a test-and-set spin lock whose release is a release
-     * store, not a full fence (ReentrantLock's is one). Every critical section is a
-     * few list operations, or one firing batch of the driver; no one parks or calls
-     * out while holding it. A waiter spins briefly, then yields its thread.
-     */
-    static final class WheelLock {
-        private static final VarHandle LOCKED;
-
-        static {
-            try {
-                LOCKED = MethodHandles.lookup().findVarHandle(WheelLock.class, "locked", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        /** 1 while held; set by a CAS from 0, cleared by the holder. */
-        private volatile int locked;
-
-        void lock() {
-            if (!LOCKED.compareAndSet(this, 0, 1)) {
-                lockContended();
-            }
-        }
-
-        private void lockContended() {
-            for (int spins = 0; ; spins++) {
-                if (locked == 0 && LOCKED.compareAndSet(this, 0, 1)) {
-                    return;
-                }
-                if (spins < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the holder may have lost its core: let it run
-                }
-            }
-        }
-
-        void unlock() {
-            LOCKED.setRelease(this, 0); // release: what the holder wrote is seen by the next CAS winner
-        }
     }
 
     /** An advance of the paused clock in progress; completes once its target is reached and settled. */
