@@ -1,7 +1,6 @@
 package dev.weft.internal.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.weft.internal.sync.SpinLock;
 
 /**
  * The scheduler's global run queue: tasks woken or spawned from outside the
@@ -23,18 +22,7 @@ import java.lang.invoke.VarHandle;
  * less often.
  */
 final class InjectQueue {
-    private static final VarHandle LOCKED;
-
-    static {
-        try {
-            LOCKED = MethodHandles.lookup().findVarHandle(InjectQueue.class, "locked", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** 1 while a thread holds the queue. */
-    private volatile int locked;
+    private final SpinLock lock = new SpinLock();
     private FutureTask<?> head;
     private FutureTask<?> tail;
     /** Queued tasks; written under the lock, read without it for a cheap emptiness check. */
@@ -56,7 +44,7 @@ final class InjectQueue {
     }
 
     private int append(FutureTask<?> first, FutureTask<?> last, int n) {
-        lock();
+        lock.lock();
         try {
             if (closed) {
                 return CLOSED;
@@ -71,7 +59,7 @@ final class InjectQueue {
             size = before + n;
             return before;
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
@@ -80,7 +68,7 @@ final class InjectQueue {
         if (size == 0) {
             return null;
         }
-        lock();
+        lock.lock();
         try {
             FutureTask<?> task = head;
             if (task == null) {
@@ -94,7 +82,7 @@ final class InjectQueue {
             size = size - 1;
             return task;
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
@@ -106,7 +94,7 @@ final class InjectQueue {
         if (size == 0) {
             return null;
         }
-        lock();
+        lock.lock();
         try {
             FutureTask<?> first = head;
             if (first == null) {
@@ -126,7 +114,7 @@ final class InjectQueue {
             size = size - n;
             return first;
         } finally {
-            unlock();
+            lock.unlock();
         }
     }
 
@@ -140,7 +128,7 @@ final class InjectQueue {
 
     /** Refuses further pushes and hands back what was queued, as a linked list. */
     FutureTask<?> close() {
-        lock();
+        lock.lock();
         try {
             closed = true;
             FutureTask<?> all = head;
@@ -149,22 +137,7 @@ final class InjectQueue {
             size = 0;
             return all;
         } finally {
-            unlock();
+            lock.unlock();
         }
-    }
-
-    private void lock() {
-        int spins = 0;
-        while ((int) LOCKED.compareAndExchangeAcquire(this, 0, 1) != 0) {
-            if (++spins < 64) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the holder was descheduled mid-section: let it finish
-            }
-        }
-    }
-
-    private void unlock() {
-        LOCKED.setRelease(this, 0);
     }
 }
