@@ -151,7 +151,7 @@ public final class MpscChannel<T> {
     private final Consumer<? super T> undelivered;
     /** What every recv() answers: see there. */
     private final Recv<T> recv = new Recv<>(this);
-    /** RX_CLOSED | TX_GONE | DONE; set by close paths, never cleared. */
+    /** RX_CLOSED | TX_GONE | DONE | CLOSING; set by close paths, never cleared. */
     private volatile int flags;
     /** Strong senders; written by CAS (clone, upgrade) and getAndAdd (close). */
     private volatile int senders = 1;
