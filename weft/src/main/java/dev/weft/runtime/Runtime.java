@@ -328,26 +328,37 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
-        /** Names threads {@code prefix-worker-N} and {@code prefix-blocking-N}. Default prefix {@code weft}. */
+        /**
+         * Names threads {@code prefix-worker-N}, {@code prefix-blocking-N} and
+         * {@code prefix-timer-N}. Default prefix {@code weft}.
+         */
         public Builder threadName(String prefix) {
             this.threadNamePrefix = Objects.requireNonNull(prefix, "prefix");
             this.threadNameFn = null;
             return this;
         }
 
-        /** Names each new worker and blocking thread with {@code names.get()}. */
+        /** Names each new worker, blocking and timer thread with {@code names.get()}. */
         public Builder threadNameFn(Supplier<String> names) {
             this.threadNameFn = Objects.requireNonNull(names, "names");
             return this;
         }
 
-        /** Runs {@code hook} on each worker and blocking thread when it starts. */
+        /**
+         * Runs {@code hook} on each thread the runtime starts (workers, blocking
+         * threads, the timer thread) when it starts. A hook that throws is logged
+         * ({@code dev.weft.runtime}, WARNING) and the thread runs on.
+         */
         public Builder onThreadStart(Runnable hook) {
             this.onThreadStart = Objects.requireNonNull(hook, "hook");
             return this;
         }
 
-        /** Runs {@code hook} on each worker and blocking thread before it exits. */
+        /**
+         * Runs {@code hook} on each thread the runtime starts (workers, blocking
+         * threads, the timer thread) before it exits. A hook that throws is logged
+         * and the thread exits as it would have.
+         */
         public Builder onThreadStop(Runnable hook) {
             this.onThreadStop = Objects.requireNonNull(hook, "hook");
             return this;

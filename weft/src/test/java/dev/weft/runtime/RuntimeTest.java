@@ -12,6 +12,7 @@ import dev.weft.task.CancelledException;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
+import dev.weft.time.Time;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -223,10 +224,10 @@ class RuntimeTest {
     }
 
     @Test
-    void threadNamesAndHooksApplyToWorkersAndBlockingThreads() {
+    void threadNamesAndHooksApplyToEveryThreadOfTheRuntime() {
         Set<String> started = ConcurrentHashMap.newKeySet();
         Set<String> stopped = ConcurrentHashMap.newKeySet();
-        try (Runtime rt = Runtime.builder().workerThreads(2).threadName("custom")
+        try (Runtime rt = Runtime.builder().workerThreads(2).threadName("custom").enableTime()
                 .onThreadStart(() -> started.add(Thread.currentThread().getName()))
                 .onThreadStop(() -> stopped.add(Thread.currentThread().getName()))
                 .build()) {
@@ -234,7 +235,34 @@ class RuntimeTest {
         }
         assertTrue(started.stream().filter(n -> n.startsWith("custom-worker-")).count() == 2, started.toString());
         assertTrue(started.stream().anyMatch(n -> n.startsWith("custom-blocking-")), started.toString());
+        assertTrue(started.stream().filter(n -> n.startsWith("custom-timer-")).count() == 1, started.toString());
         assertEquals(started, stopped);
+    }
+
+    @Test
+    void aThrowingHookIsLoggedAndTheThreadsWorkOn() {
+        AtomicInteger starts = new AtomicInteger();
+        AtomicInteger stops = new AtomicInteger();
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime()
+                .onThreadStart(() -> {
+                    starts.incrementAndGet();
+                    throw new IllegalStateException("start hook fails on purpose");
+                })
+                .onThreadStop(() -> {
+                    stops.incrementAndGet();
+                    throw new IllegalStateException("stop hook fails on purpose");
+                })
+                .build()) {
+            // The one worker, the timer thread and a blocking thread each ran the failing hook and still work.
+            assertEquals(7, rt.spawn(Future.ready(7)).await());
+            assertEquals(8, rt.spawnBlocking(() -> 8).await());
+            rt.blockOn(() -> {
+                Time.sleep(Duration.ofMillis(1)).await();
+                return null;
+            });
+            assertEquals(3, starts.get());
+        }
+        assertEquals(3, stops.get());
     }
 
     @Test

@@ -25,6 +25,8 @@ public record RuntimeConfig(
         Duration shutdownTimeout,
         AtomicInteger threadCounter) {
 
+    private static final System.Logger LOG = System.getLogger("dev.weft.runtime");
+
     /** Which kind of platform thread a name is for. */
     public enum ThreadRole { WORKER, BLOCKING, TIMER }
 
@@ -40,15 +42,30 @@ public record RuntimeConfig(
         return threadNamePrefix + kind + threadCounter.incrementAndGet();
     }
 
-    void runThreadStartHook() {
-        if (onThreadStart != null) {
-            onThreadStart.run();
-        }
+    /** Runs the builder's start hook, if any, on the calling runtime thread. See {@link #runHook}. */
+    public void runThreadStartHook() {
+        runHook(onThreadStart, "onThreadStart");
     }
 
-    void runThreadStopHook() {
-        if (onThreadStop != null) {
-            onThreadStop.run();
+    /** Runs the builder's stop hook, if any, on the calling runtime thread. See {@link #runHook}. */
+    public void runThreadStopHook() {
+        runHook(onThreadStop, "onThreadStop");
+    }
+
+    /**
+     * A hook that throws is logged and the thread goes on: a worker, the timer thread
+     * or a blocking thread that died of its hook would strand the tasks, timers or
+     * jobs that count on it.
+     */
+    private void runHook(Runnable hook, String which) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            hook.run();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, which + " hook of runtime '" + name + "' threw on thread "
+                    + Thread.currentThread().getName() + "; the thread runs on regardless", t);
         }
     }
 }

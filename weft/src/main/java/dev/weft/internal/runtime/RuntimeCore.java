@@ -53,7 +53,8 @@ public final class RuntimeCore {
                 config.blockingKeepAlive().toNanos(), config.blockingQueueCapacity());
         this.time = config.timeEnabled()
                 ? new TimeDriver(config.threadName(RuntimeConfig.ThreadRole.TIMER), config.startPaused(),
-                        config.autoAdvance(), this::isQuiescent)
+                        config.autoAdvance(), this::isQuiescent,
+                        config::runThreadStartHook, config::runThreadStopHook)
                 : null;
         if (time != null) {
             time.start();

@@ -53,6 +53,8 @@ public final class TimeDriver {
     private final long origin;
     private final BooleanSupplier quiescent;
     private final Thread thread;
+    private final Runnable onThreadStart;
+    private final Runnable onThreadStop;
 
     private volatile boolean paused;
     private volatile long pausedNow;
@@ -65,14 +67,19 @@ public final class TimeDriver {
     private Advance advance;
 
     /**
-     * @param quiescent answers whether nothing in the runtime can make progress
-     *                  unless the clock moves (consulted only while paused)
+     * @param quiescent     answers whether nothing in the runtime can make progress
+     *                      unless the clock moves (consulted only while paused)
+     * @param onThreadStart run on the driver thread when it starts
+     * @param onThreadStop  run on the driver thread before it exits
      */
-    public TimeDriver(String threadName, boolean startPaused, boolean autoAdvance, BooleanSupplier quiescent) {
+    public TimeDriver(String threadName, boolean startPaused, boolean autoAdvance, BooleanSupplier quiescent,
+            Runnable onThreadStart, Runnable onThreadStop) {
         this.origin = System.nanoTime();
         this.wheel = new TimerWheel(0);
         this.quiescent = quiescent;
         this.autoAdvance = autoAdvance;
+        this.onThreadStart = onThreadStart;
+        this.onThreadStop = onThreadStop;
         if (startPaused) {
             this.pausedNow = origin;
             this.paused = true;
@@ -308,14 +315,19 @@ public final class TimeDriver {
     }
 
     private void run() {
-        List<TimerEntry> due = new ArrayList<>();
-        while (!stopped) {
-            fireDue(due);
-            if (paused) {
-                stepPausedClock();
-            } else {
-                sleepUntilNextTimer();
+        onThreadStart.run();
+        try {
+            List<TimerEntry> due = new ArrayList<>();
+            while (!stopped) {
+                fireDue(due);
+                if (paused) {
+                    stepPausedClock();
+                } else {
+                    sleepUntilNextTimer();
+                }
             }
+        } finally {
+            onThreadStop.run();
         }
     }
 
