@@ -37,9 +37,8 @@ public final class RuntimeCore {
      * What could still make progress without the clock moving: workers not parked,
      * plus thread tasks and blocking jobs not parked in a Weft await. The paused
      * clock auto-advances only at zero; see docs/adr/0003. Kept only by a runtime with
-     * time: without a clock nothing reads it, and its updates (two for every thread
-     * task, on a line that every carrier writes) were a measurable part of a
-     * thread task's cost (docs/adr/0002, W1 and W7).
+     * time: without a clock nothing reads it, and it costs two atomic updates for
+     * every thread task, on a line that every carrier writes (docs/adr/0002).
      */
     private final AtomicInteger active;
     private final AtomicInteger phase = new AtomicInteger(RUNNING);
