@@ -36,7 +36,9 @@ public final class RuntimeCore {
     /**
      * What could still make progress without the clock moving: workers not parked,
      * plus thread tasks and blocking jobs not parked in a Weft await. The paused
-     * clock auto-advances only at zero; see docs/adr/0003.
+     * clock auto-advances only at zero; see docs/adr/0003. Kept only by a runtime with
+     * time: without a clock nothing reads it, and it costs two atomic updates for
+     * every thread task, on a line that every carrier writes (docs/adr/0002).
      */
     private final AtomicInteger active;
     private final AtomicInteger phase = new AtomicInteger(RUNNING);
@@ -69,14 +71,19 @@ public final class RuntimeCore {
 
     // ---- activity, for the paused clock --------------------------------------------
 
-    /** A worker woke, or a thread task or blocking job started or was woken from a Weft await. */
+    /**
+     * A worker woke, or a thread task or blocking job started or was woken from a Weft
+     * await. Counted only where there is a clock to pause (see {@link #active}).
+     */
     void becameActive() {
-        active.incrementAndGet();
+        if (time != null) {
+            active.incrementAndGet();
+        }
     }
 
     /** The reverse of {@link #becameActive()}; at zero the paused clock may move. */
     void becameInactive() {
-        if (active.decrementAndGet() == 0 && time != null) {
+        if (time != null && active.decrementAndGet() == 0) {
             time.signalQuiescent();
         }
     }

@@ -148,8 +148,10 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
      */
     private void release() {
         thread = null;
-        context = null;
         inherited = null;
+        if (context != null) {
+            context = null; // a volatile write is a full fence: skipped for a task that never awaited
+        }
     }
 
     @Override
