@@ -164,7 +164,12 @@ public final class Select<R> implements Future<R> {
         for (Future<?> f : all) {
             Objects.requireNonNull(f, "future");
         }
-        return new SelectFuture<>(all, null, (index, value) -> new Winner<>(index, (T) value), false, null);
+        return new SelectFuture<Winner<T>>(all, null, false, null) {
+            @Override
+            protected Winner<T> handle(int index, Object value) {
+                return new Winner<>(index, (T) value);
+            }
+        };
     }
 
     /** The value of the future that won {@link #any(List)}, and its index in the list. */
@@ -208,13 +213,25 @@ public final class Select<R> implements Future<R> {
                     enabled[i] = false;
                 }
             }
-            running = new SelectFuture<>(futures, enabled, this::handle, biased, otherwise);
+            running = new Running<>(branches, futures, enabled, biased, otherwise);
         }
         return running.poll(cx);
     }
 
-    private R handle(int index, Object value) throws Exception {
-        return branches[index].handler.handle(value);
+    /** The select once polled: the engine, with the branches' handlers (no handler object beside it). */
+    private static final class Running<R> extends SelectFuture<R> {
+        private final Branch<? extends R>[] branches;
+
+        Running(Branch<? extends R>[] branches, Future<?>[] futures, boolean[] enabled, boolean biased,
+                Callable<? extends R> otherwise) {
+            super(futures, enabled, biased, otherwise);
+            this.branches = branches;
+        }
+
+        @Override
+        protected R handle(int index, Object value) throws Exception {
+            return branches[index].handler.handle(value);
+        }
     }
 
     /**
@@ -236,7 +253,7 @@ public final class Select<R> implements Future<R> {
             for (int i = 0; i < all.length; i++) {
                 all[i] = branches[i].future;
             }
-            new SelectFuture<R>(all, null, null, false, null).drop();
+            SelectFuture.dropAll(all);
         }
     }
 }

@@ -49,6 +49,17 @@ class SelectTest {
     }
 
     @Test
+    void aHandlerMayAnswerTheBranchsOwnValueAnotherOneOrNull() {
+        String own = "own";
+        assertSame(own, select(on(Future.ready(own))).poll(cx).value());
+        assertEquals("other", select(on(Future.ready(own), v -> "other")).poll(cx).value());
+        Poll<String> none = select(on(Future.ready(own), v -> (String) null)).poll(cx);
+        assertTrue(none.isReady());
+        assertEquals(null, none.value());
+        assertEquals("from null", select(on(Future.<String>ready(null), v -> "from null")).poll(cx).value());
+    }
+
+    @Test
     void losersAreDroppedOnceAndTheWinnerIsNot() {
         ManualFuture<String> loser1 = new ManualFuture<>();
         ManualFuture<String> winner = new ManualFuture<>();

@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Polls its enabled branches until one is ready; drops the others. The engine of
  * {@code Select}.
  */
-public final class SelectFuture<R> implements Future<R> {
+public abstract class SelectFuture<R> implements Future<R> {
     /*
      * Implementation notes.
      *
@@ -23,9 +23,11 @@ public final class SelectFuture<R> implements Future<R> {
      * same way, with its exception.
      *
      * Allocation: one select costs this object and the array of its branches; the
-     * handler is one object for all branches (it gets the index), and `enabled` is
+     * handlers are this object's handle() (a subclass knows them), and `enabled` is
      * null when every branch is enabled. A select per message in a loop is the
-     * common use, so this matters (it was five objects more per select).
+     * common use, so this matters (it was five objects more per select, then one: a
+     * handler lambda beside this object). When the handler answers the branch's own
+     * value (`on(f)`, `v -> v`), the branch's Poll is the select's: it is immutable.
      *
      * Tested by SelectTest (fairness, bias, preconditions, else, a million selects
      * leaving no registration behind).
@@ -34,31 +36,32 @@ public final class SelectFuture<R> implements Future<R> {
     private final Future<?>[] branches;
     /** Which branches are polled; {@code null} when all are. */
     private final boolean[] enabled;
-    private final Handler<? extends R> handler;
     private final boolean biased;
     private final Callable<? extends R> otherwise;
     private boolean done;
-
-    /** What a winning branch's value becomes: the branch's index and value in, the select's value out. */
-    @FunctionalInterface
-    public interface Handler<R> {
-        R apply(int index, Object value) throws Exception;
-    }
 
     /**
      * @param branches  the futures
      * @param enabled   which branches are polled (the others are only dropped with the
      *                  select), or {@code null} for all of them
-     * @param handler   makes the value of whichever branch wins (it gets the index)
      * @param otherwise the else branch, or {@code null}
      */
-    public SelectFuture(Future<?>[] branches, boolean[] enabled, Handler<? extends R> handler, boolean biased,
-            Callable<? extends R> otherwise) {
+    protected SelectFuture(Future<?>[] branches, boolean[] enabled, boolean biased, Callable<? extends R> otherwise) {
         this.branches = branches;
         this.enabled = enabled;
-        this.handler = handler;
         this.biased = biased;
         this.otherwise = otherwise;
+    }
+
+    /** What the winning branch's value becomes: the branch's index and value in, the select's value out. */
+    protected abstract R handle(int index, Object value) throws Exception;
+
+    /** Drops every future of a select that was never polled. */
+    public static void dropAll(Future<?>[] futures) {
+        Throwable failure = Drops.dropAll(futures);
+        if (failure != null) {
+            throw Throwing.sneaky(failure);
+        }
     }
 
     @Override
@@ -87,11 +90,16 @@ public final class SelectFuture<R> implements Future<R> {
             if (p.isReady()) {
                 branches[i] = null;
                 finish();
+                Object value = p.value();
+                R r;
                 try {
-                    return Poll.ready(handler.apply(i, p.value()));
+                    r = handle(i, value);
                 } catch (Exception e) {
                     throw Throwing.sneaky(e);
                 }
+                @SuppressWarnings("unchecked")
+                Poll<R> same = (Poll<R>) p; // immutable: see "Allocation"
+                return r == value ? same : Poll.ready(r);
             }
         }
         if (anyEnabled) {
@@ -116,9 +124,6 @@ public final class SelectFuture<R> implements Future<R> {
 
     @Override
     public void drop() {
-        Throwable failure = Drops.dropAll(branches);
-        if (failure != null) {
-            throw Throwing.sneaky(failure);
-        }
+        dropAll(branches);
     }
 }
