@@ -249,6 +249,7 @@ public final class Runtime implements AutoCloseable {
         private boolean io;
         private boolean time;
         private boolean startPaused;
+        private boolean pausableClock;
         private boolean autoAdvance = true;
         private int eventInterval = 61;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
@@ -391,11 +392,32 @@ public final class Runtime implements AutoCloseable {
 
         /**
          * Starts the runtime with its clock paused (Tokio's {@code start_paused}), for
-         * tests: see {@link dev.weft.time.Clock}. Enables time.
+         * tests: see {@link dev.weft.time.Clock}. Enables time, and {@code true} makes
+         * the clock {@linkplain #pausableClock pausable}.
          */
         public Builder startPaused(boolean paused) {
             this.startPaused = paused;
             if (paused) {
+                this.time = true;
+            }
+            return this;
+        }
+
+        /**
+         * Whether tests may pause this runtime's clock ({@link dev.weft.time.Clock#pause},
+         * {@link dev.weft.time.Time#pause}) once it runs; default {@code false}, and
+         * {@code true} with {@link #startPaused startPaused(true)}. {@code true} enables
+         * time.
+         *
+         * <p>It is a switch because a paused clock has a price even while it runs: to
+         * know when every task is parked (auto-advance, {@code advance}), the runtime
+         * counts what could still make progress, which is a few atomic updates of one
+         * shared counter for every thread task and every park and wake-up. A runtime
+         * that is never paused pays nothing.
+         */
+        public Builder pausableClock(boolean pausable) {
+            this.pausableClock = pausable;
+            if (pausable) {
                 this.time = true;
             }
             return this;
@@ -465,7 +487,8 @@ public final class Runtime implements AutoCloseable {
             String n = name != null ? name : "weft-" + RUNTIMES.incrementAndGet();
             return new Runtime(new RuntimeConfig(n, workerThreads, maxBlockingThreads, blockingKeepAlive,
                     blockingQueueCapacity, threadNamePrefix, threadNameFn, onThreadStart, onThreadStop, policy,
-                    io, time, startPaused, autoAdvance, eventInterval, shutdownTimeout, new AtomicInteger()));
+                    io, time, startPaused || pausableClock, startPaused, autoAdvance, eventInterval, shutdownTimeout,
+                    new AtomicInteger()));
         }
     }
 }

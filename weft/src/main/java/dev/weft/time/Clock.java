@@ -28,6 +28,11 @@ import java.util.Objects;
  * Threads outside the runtime (a test's main thread, a JDK executor) are not
  * watched: what they do is outside the runtime and does not hold the clock.
  *
+ * <p>Only a runtime built to be paused can be: with {@code startPaused(true)}, or
+ * with {@code pausableClock(true)} to pause it later. Knowing when every task is
+ * parked takes a shared count that every task updates as it starts, parks, wakes
+ * and ends; a runtime that is never paused does not keep it.
+ *
  * {@snippet :
  * try (Runtime rt = Runtime.builder().enableTime().startPaused(true).build()) {
  *     rt.blockOn(() -> {
@@ -72,6 +77,12 @@ public final class Clock {
         return Instant.ofNanos(driver.now());
     }
 
+    /** Whether {@link #pause()} is allowed: the runtime was built with {@code pausableClock} or {@code startPaused}. */
+    public boolean isPausable() {
+        return driver.isPausable();
+    }
+
+    /** Whether the clock stands still. */
     public boolean isPaused() {
         return driver.isPaused();
     }
@@ -79,7 +90,9 @@ public final class Clock {
     /**
      * Stops the clock (moved up to the next whole millisecond).
      *
-     * @throws IllegalStateException if it is paused already
+     * @throws IllegalStateException if the runtime was built without
+     *         {@code pausableClock(true)} or {@code startPaused(true)}, or if the clock
+     *         is paused already
      */
     public void pause() {
         driver.pause();

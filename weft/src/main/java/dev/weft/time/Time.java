@@ -127,7 +127,8 @@ public final class Time {
     /**
      * Pauses the current runtime's clock: {@link Clock#pause()}.
      *
-     * @throws IllegalStateException if not called from a runtime with time enabled, or if paused already
+     * @throws IllegalStateException if not called from a runtime with time enabled, if the runtime was
+     *         built without {@code pausableClock(true)} or {@code startPaused(true)}, or if paused already
      */
     public static void pause() {
         Clock.current().pause();

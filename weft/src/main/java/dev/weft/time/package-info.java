@@ -47,7 +47,9 @@
  * test of an hour-long timeout runs in milliseconds, with the same order of events
  * as in real time. This works on the multi-thread runtime too. A task blocked
  * outside Weft holds the clock back. {@link Clock#advance(java.time.Duration)} moves
- * it by hand; auto-advance can be switched off.
+ * it by hand; auto-advance can be switched off. A runtime built with
+ * {@code pausableClock(true)} starts running and can be paused later; one built
+ * with neither option cannot be paused, and keeps no count of its tasks for it.
  * {@snippet :
  * try (Runtime rt = Runtime.builder().startPaused(true).build()) {
  *     rt.blockOn(() -> {

@@ -74,7 +74,7 @@ class ClockTest {
 
     @Test
     void pauseAndResumeInRealTime() {
-        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+        try (Runtime rt = Runtime.builder().workerThreads(1).pausableClock(true).build()) {
             Clock clock = rt.clock();
             assertFalse(clock.isPaused());
             clock.pause();
@@ -90,7 +90,7 @@ class ClockTest {
 
     @Test
     void misuseSaysWhatToDo() {
-        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+        try (Runtime rt = Runtime.builder().workerThreads(1).pausableClock(true).build()) {
             Clock clock = rt.clock();
             IllegalStateException notPaused = assertThrows(IllegalStateException.class,
                     () -> clock.advance(Duration.ofSeconds(1)).await());
@@ -103,6 +103,30 @@ class ClockTest {
         try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
             IllegalStateException noTime = assertThrows(IllegalStateException.class, rt::clock);
             assertTrue(noTime.getMessage().contains("enableTime()"), noTime.getMessage());
+        }
+    }
+
+    @Test
+    void onlyARuntimeBuiltToBePausedCanBePaused() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            Clock clock = rt.clock();
+            assertFalse(clock.isPausable());
+            IllegalStateException refused = assertThrows(IllegalStateException.class, clock::pause);
+            assertTrue(refused.getMessage().contains("pausableClock(true)"), refused.getMessage());
+            assertFalse(clock.isPaused());
+            rt.blockOn(() -> sleep(Duration.ofMillis(1)).await()); // the clock runs on
+        }
+        try (Runtime rt = Runtime.builder().workerThreads(1).startPaused(true).build()) {
+            assertTrue(rt.clock().isPausable());
+            assertTrue(rt.clock().isPaused());
+        }
+        try (Runtime rt = Runtime.builder().workerThreads(1).pausableClock(true).build()) {
+            Clock clock = rt.clock();
+            assertTrue(clock.isPausable());
+            assertFalse(clock.isPaused());
+            clock.pause();
+            rt.blockOn(() -> sleep(Duration.ofHours(1)).await()); // auto-advance: in no real time
+            assertTrue(clock.isPaused());
         }
     }
 

@@ -19,6 +19,7 @@ public record RuntimeConfig(
         UnhandledExceptionPolicy unhandledExceptionPolicy,
         boolean ioEnabled,
         boolean timeEnabled,
+        boolean pausableClock,
         boolean startPaused,
         boolean autoAdvance,
         int eventInterval,

@@ -36,11 +36,14 @@ public final class RuntimeCore {
     /**
      * What could still make progress without the clock moving: workers not parked,
      * plus thread tasks and blocking jobs not parked in a Weft await. The paused
-     * clock auto-advances only at zero; see docs/adr/0003. Kept only by a runtime with
-     * time: without a clock nothing reads it, and it costs two atomic updates for
-     * every thread task, on a line that every carrier writes (docs/adr/0002).
+     * clock auto-advances only at zero; see docs/adr/0003. Kept only by a runtime whose
+     * clock can be paused (the builder's pausableClock or startPaused): elsewhere
+     * nothing reads it, and it costs every thread task four atomic updates of a line
+     * that every carrier and the timer thread write (docs/adr/0003, Measurements).
      */
     private final AtomicInteger active;
+    /** Whether {@link #active} is kept: the clock can be paused. */
+    private final boolean countsActivity;
     private final AtomicInteger phase = new AtomicInteger(RUNNING);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile ShutdownReport report;
@@ -53,9 +56,10 @@ public final class RuntimeCore {
         this.scheduler = new Scheduler(this, config.workerThreads(), config.eventInterval());
         this.blocking = new BlockingPool(this, config.maxBlockingThreads(),
                 config.blockingKeepAlive().toNanos(), config.blockingQueueCapacity());
+        this.countsActivity = config.timeEnabled() && config.pausableClock();
         this.time = config.timeEnabled()
-                ? new TimeDriver(config.threadName(RuntimeConfig.ThreadRole.TIMER), config.startPaused(),
-                        config.autoAdvance(), this::isQuiescent,
+                ? new TimeDriver(config.threadName(RuntimeConfig.ThreadRole.TIMER), config.pausableClock(),
+                        config.startPaused(), config.autoAdvance(), this::isQuiescent,
                         config::runThreadStartHook, config::runThreadStopHook)
                 : null;
         if (time != null) {
@@ -73,17 +77,17 @@ public final class RuntimeCore {
 
     /**
      * A worker woke, or a thread task or blocking job started or was woken from a Weft
-     * await. Counted only where there is a clock to pause (see {@link #active}).
+     * await. Counted only where the clock can be paused (see {@link #active}).
      */
     void becameActive() {
-        if (time != null) {
+        if (countsActivity) {
             active.incrementAndGet();
         }
     }
 
     /** The reverse of {@link #becameActive()}; at zero the paused clock may move. */
     void becameInactive() {
-        if (time != null && active.decrementAndGet() == 0) {
+        if (countsActivity && active.decrementAndGet() == 0) {
             time.signalQuiescent();
         }
     }

@@ -53,6 +53,8 @@ public final class TimeDriver {
     private final long origin;
     private final BooleanSupplier quiescent;
     private final Thread thread;
+    /** Whether pause() is allowed: the runtime keeps the activity count only then. */
+    private final boolean pausable;
     private final Runnable onThreadStart;
     private final Runnable onThreadStop;
 
@@ -67,13 +69,19 @@ public final class TimeDriver {
     private Advance advance;
 
     /**
+     * @param pausable      whether the clock may be paused: the runtime keeps the
+     *                      activity count behind {@code quiescent} only then
      * @param quiescent     answers whether nothing in the runtime can make progress
      *                      unless the clock moves (consulted only while paused)
      * @param onThreadStart run on the driver thread when it starts
      * @param onThreadStop  run on the driver thread before it exits
      */
-    public TimeDriver(String threadName, boolean startPaused, boolean autoAdvance, BooleanSupplier quiescent,
-            Runnable onThreadStart, Runnable onThreadStop) {
+    public TimeDriver(String threadName, boolean pausable, boolean startPaused, boolean autoAdvance,
+            BooleanSupplier quiescent, Runnable onThreadStart, Runnable onThreadStop) {
+        if (startPaused && !pausable) {
+            throw new IllegalArgumentException("a clock that starts paused must be pausable");
+        }
+        this.pausable = pausable;
         this.origin = System.nanoTime();
         this.wheel = new TimerWheel(0);
         this.quiescent = quiescent;
@@ -113,12 +121,23 @@ public final class TimeDriver {
         LockSupport.unpark(thread);
     }
 
+    /** Whether {@link #pause()} is allowed. */
+    public boolean isPausable() {
+        return pausable;
+    }
+
     /**
      * Stops the clock, moving it up to the next whole millisecond first.
      *
-     * @throws IllegalStateException if it is paused already
+     * @throws IllegalStateException if the clock is not pausable, or paused already
      */
     public void pause() {
+        if (!pausable) {
+            throw new IllegalStateException("this runtime's clock cannot be paused: build the runtime with"
+                    + " Runtime.builder().pausableClock(true) or startPaused(true). Pausing is opt-in because"
+                    + " knowing when every task waits (auto-advance, advance) costs every task a little while"
+                    + " the clock runs.");
+        }
         lock.lock();
         try {
             if (paused) {
@@ -174,8 +193,8 @@ public final class TimeDriver {
         lock.lock();
         try {
             if (!paused) {
-                throw new IllegalStateException("advance() needs a paused clock: build the runtime with startPaused(true)"
-                        + " or call Time.pause() first");
+                throw new IllegalStateException("advance() needs a paused clock: build the runtime with startPaused(true),"
+                        + " or with pausableClock(true) and call Time.pause() first");
             }
             if (advance != null) {
                 throw new IllegalStateException("another advance of this clock is in progress; await it before"
