@@ -65,25 +65,7 @@ final class InjectQueue {
 
     /** Takes the oldest task, or {@code null}. */
     FutureTask<?> pop() {
-        if (size == 0) {
-            return null;
-        }
-        lock.lock();
-        try {
-            FutureTask<?> task = head;
-            if (task == null) {
-                return null;
-            }
-            head = task.queueNext;
-            if (head == null) {
-                tail = null;
-            }
-            task.queueNext = null;
-            size = size - 1;
-            return task;
-        } finally {
-            lock.unlock();
-        }
+        return popBatch(1);
     }
 
     /**
