@@ -29,6 +29,12 @@ import java.util.Objects;
  * </ul>
  * After a wake-up only the futures that were woken are polled again, so a join over
  * many futures costs in proportion to their number.
+ *
+ * <p>A {@code join} whose futures are all task handles ({@link dev.weft.task.JoinHandle}
+ * from a spawn) waits for them in the list's order: the tasks run by themselves, so
+ * this loses no concurrency and costs no waker per task. A failure thrown at the end
+ * is then the first in the list's order. A {@code tryJoin} always watches every
+ * future, so that it fails as soon as one does.
  */
 public final class Join {
     private Join() {

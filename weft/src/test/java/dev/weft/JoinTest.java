@@ -365,4 +365,124 @@ class JoinTest {
         // each is polled about once, plus the ones that were not finished yet at first.
         assertTrue(polls.get() < 3L * n, "polls: " + polls.get() + " for " + n + " children");
     }
+
+    // ---- joins over task handles ------------------------------------------------------
+
+    /** Spawns one future task per manual future on {@code rt}; each finishes when its future does. */
+    private static List<dev.weft.task.JoinHandle<Integer>> spawnEach(
+            dev.weft.runtime.Runtime rt, List<ManualFuture<Integer>> fs) {
+        return rt.blockOn(Future.pollFn(c -> {
+            List<dev.weft.task.JoinHandle<Integer>> hs = new ArrayList<>();
+            for (ManualFuture<Integer> f : fs) {
+                hs.add(Task.spawn(f));
+            }
+            return Poll.ready(hs);
+        }));
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.yield();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJoinOverTaskHandlesIsWokenOnlyByTheHandleItWaitsFor() {
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+            var fs = manual(4);
+            var hs = spawnEach(rt, fs);
+            var j = joinAll(hs);
+            assertTrue(j.poll(cx).isPending());
+            // The tasks after the first finish: nothing the join waits for yet.
+            for (int i = 3; i >= 1; i--) {
+                fs.get(i).complete(10 * (i + 1));
+            }
+            waitUntil(() -> hs.get(1).isFinished() && hs.get(2).isFinished() && hs.get(3).isFinished());
+            assertEquals(0, waker.count(), "woken by tasks it does not wait for yet");
+            fs.get(0).complete(10);
+            waitUntil(waker::isWoken);
+            assertEquals(List.of(10, 20, 30, 40), j.poll(cx).value());
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJoinOverTaskHandlesThrowsTheFirstFailureInTheListsOrderOnceAllFinished() {
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+            var fs = manual(3);
+            var hs = spawnEach(rt, fs);
+            var j = joinAll(hs);
+            assertTrue(j.poll(cx).isPending());
+            fs.get(2).fail(new IOException("last in the list, first in time"));
+            waitUntil(() -> hs.get(2).isFinished());
+            assertTrue(j.poll(cx).isPending(), "the first task still runs");
+            fs.get(1).fail(new IllegalStateException("second in the list, second in time"));
+            waitUntil(() -> hs.get(1).isFinished());
+            assertTrue(j.poll(cx).isPending(), "the first task still runs");
+            fs.get(0).complete(1);
+            waitUntil(waker::isWoken);
+            var e = assertThrows(dev.weft.task.JoinError.class, () -> j.poll(cx));
+            assertTrue(e.getCause() instanceof IllegalStateException, "first in the list's order: " + e.getCause());
+            assertEquals(1, e.getSuppressed().length);
+            assertTrue(e.getSuppressed()[0].getCause() instanceof IOException);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHandleListedTwiceInAJoinGivesItsValueTwice() {
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+            var fs = manual(2);
+            var hs = spawnEach(rt, fs);
+            var j = joinAll(List.of(hs.get(1), hs.get(0), hs.get(1)));
+            assertTrue(j.poll(cx).isPending());
+            fs.get(1).complete(2);
+            fs.get(0).complete(1);
+            waitUntil(waker::isWoken);
+            waitUntil(() -> hs.get(0).isFinished() && hs.get(1).isFinished());
+            assertEquals(List.of(2, 1, 2), j.poll(cx).value());
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aTryJoinOverTaskHandlesStillFailsAsSoonAsAnyTaskFails() {
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+            var fs = manual(2);
+            var hs = spawnEach(rt, fs);
+            var j = tryJoinAll(hs);
+            assertTrue(j.poll(cx).isPending());
+            fs.get(1).fail(new IOException("second"));
+            waitUntil(waker::isWoken);
+            var e = assertThrows(dev.weft.task.JoinError.class, () -> j.poll(cx));
+            assertTrue(e.getCause() instanceof IOException);
+            fs.get(0).complete(1);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHandleListedTwiceBesideOtherFuturesIsRefusedNamingBothPositions() {
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+            var fs = manual(1);
+            var h = spawnEach(rt, fs).get(0);
+            var e = assertThrows(IllegalArgumentException.class, () -> join(h, new ManualFuture<Integer>(), h));
+            assertTrue(e.getMessage().contains("positions 0 and 2"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> tryJoin(h, h));
+            List<Future<Integer>> many = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                many.add(new ManualFuture<>());
+            }
+            many.set(3, h);
+            many.set(17, h);
+            e = assertThrows(IllegalArgumentException.class, () -> joinAll(many));
+            assertTrue(e.getMessage().contains("positions 3 and 17"), e.getMessage());
+            fs.get(0).complete(1);
+        }
+    }
 }

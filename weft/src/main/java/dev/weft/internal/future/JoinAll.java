@@ -6,6 +6,7 @@ import dev.weft.Poll;
 import dev.weft.Waker;
 import dev.weft.internal.ContextAccess;
 import dev.weft.internal.Throwing;
+import dev.weft.internal.runtime.TaskCore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -34,7 +35,22 @@ public final class JoinAll implements Future<Object[]> {
      * rethrown. Otherwise (join): failures are kept, the others run to completion,
      * then the first failure is thrown with the later ones suppressed.
      *
-     * Tested by JoinTest (fairness of wake-ups, failure modes, drop).
+     * A join (not a tryJoin) whose children are all task handles waits for them in
+     * order instead (inOrder): a task runs whether or not its handle is polled, so
+     * the join only has to see each outcome once. It polls the handles from the
+     * first unfinished one on with the task's own context and stops at the first
+     * that is pending, whose wake-up then resumes it: no per-child waker or context,
+     * no wake-up from the tasks that finish while an earlier one is awaited, and a
+     * handle listed twice is simply seen twice. Measured with joinAll over the
+     * handles: W5 with future tasks 286 -> 250 bytes per task, W1's joinAll variant
+     * 255 -> 219 (a ChildWaker and a Context per child gone). A failure is then the first in
+     * the list's order, not in time; tryJoin keeps the concurrent path, because it
+     * must see a failure as soon as it happens. On that concurrent path a handle
+     * listed twice is refused: it keeps only the waker of its latest poll, so one of
+     * the two children would never be woken.
+     *
+     * Tested by JoinTest (fairness of wake-ups, failure modes, drop, joins over
+     * task handles).
      */
     private static final VarHandle READY;
 
@@ -49,6 +65,10 @@ public final class JoinAll implements Future<Object[]> {
     private final Future<?>[] children;
     private final Object[] results;
     private final boolean failFast;
+    /** Every child is a task handle and this is not a tryJoin: wait for them in order (see the notes). */
+    private final boolean inOrder;
+    /** inOrder: the children before this one are done. */
+    private int nextInOrder;
     private ChildWaker[] wakers;
     private int remaining;
     private Throwable failure;
@@ -63,10 +83,56 @@ public final class JoinAll implements Future<Object[]> {
         this.results = new Object[children.length];
         this.failFast = failFast;
         this.remaining = children.length;
+        this.inOrder = !failFast && allTaskHandles(children);
+        if (!inOrder) {
+            refuseRepeatedHandles(children);
+        }
+    }
+
+    /**
+     * A task handle keeps one waker, that of its latest poll: listed twice in a join
+     * that gives each child a waker of its own, the first listing would never be woken.
+     */
+    private static void refuseRepeatedHandles(Future<?>[] children) {
+        java.util.IdentityHashMap<Future<?>, Integer> seen = null;
+        for (int i = 0; i < children.length; i++) {
+            if (!(children[i] instanceof TaskCore<?> handle)) {
+                continue;
+            }
+            int first = -1;
+            if (children.length <= 8) { // join(a, b, ...): no map for a handful
+                for (int j = 0; j < i && first < 0; j++) {
+                    first = children[j] == handle ? j : -1;
+                }
+            } else {
+                if (seen == null) {
+                    seen = new java.util.IdentityHashMap<>();
+                }
+                Integer earlier = seen.putIfAbsent(handle, i);
+                first = earlier == null ? -1 : earlier;
+            }
+            if (first >= 0) {
+                throw new IllegalArgumentException("the handle of task " + handle.id()
+                        + " is listed twice in the join (positions " + first + " and " + i
+                        + "); list each handle once, or use join (not tryJoin) over handles only");
+            }
+        }
+    }
+
+    private static boolean allTaskHandles(Future<?>[] children) {
+        for (Future<?> child : children) {
+            if (!(child instanceof TaskCore<?>)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public Poll<Object[]> poll(Context cx) {
+        if (inOrder) {
+            return pollInOrder(cx);
+        }
         parentWaker = cx.waker();
         if (wakers == null) {
             // Every child starts queued, first child on top.
@@ -112,6 +178,22 @@ public final class JoinAll implements Future<Object[]> {
             pollChild(w.index, cx);
             w = next;
         }
+        return finished();
+    }
+
+    /** A join over task handles: each is polled from the first unfinished one on, with the task's own context. */
+    private Poll<Object[]> pollInOrder(Context cx) {
+        while (nextInOrder < children.length) {
+            int i = nextInOrder;
+            if (!pollChild(i, cx)) {
+                return Poll.pending(); // its wake-up brings the task back here
+            }
+            nextInOrder = i + 1;
+        }
+        return finished();
+    }
+
+    private Poll<Object[]> finished() {
         if (remaining > 0) {
             return Poll.pending();
         }
@@ -121,14 +203,15 @@ public final class JoinAll implements Future<Object[]> {
         return Poll.ready(results);
     }
 
-    private void pollChild(int i, Context cx) {
+    /** Polls child {@code i} (concurrent path: with its own waker); answers whether it is done. */
+    private boolean pollChild(int i, Context cx) {
         Future<?> child = children[i];
         if (child == null) {
-            return;
+            return true;
         }
         Poll<?> p;
         try {
-            p = child.poll(cx.withWaker(wakers[i]));
+            p = child.poll(inOrder ? cx : cx.withWaker(wakers[i]));
         } catch (Throwable t) {
             children[i] = null;
             remaining--;
@@ -141,13 +224,15 @@ public final class JoinAll implements Future<Object[]> {
                 Drops.keep(failure, Drops.dropAll(children));
                 remaining = 0;
             }
-            return;
+            return true;
         }
         if (p.isReady()) {
             results[i] = p.value();
             children[i] = null;
             remaining--;
+            return true;
         }
+        return false;
     }
 
     @Override
