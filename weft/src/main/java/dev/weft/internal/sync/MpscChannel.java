@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.future.Probe;
 import dev.weft.sync.SendError;
 import dev.weft.time.Elapsed;
 import dev.weft.time.Time;
@@ -381,6 +382,14 @@ public final class MpscChannel<T> {
         return Poll.ready(v);
     }
 
+    /**
+     * For a select: false only if a receive now would answer pending (nothing linked
+     * in the queue, admission open, no hook drain); see {@link Probe}.
+     */
+    boolean mayReceive() {
+        return (flags & (DONE | TX_GONE | CLOSING)) != 0 || !queue.nothingLinked();
+    }
+
     /** Up to {@code limit} values into {@code into}: their count, 0 once closed and drained, or pending. */
     public Poll<Integer> pollRecvMany(Context cx, Collection<? super T> into, int limit) {
         if (!cx.proceed()) {
@@ -728,7 +737,7 @@ public final class MpscChannel<T> {
     }
 
     /** Stateless: one per channel, shared by all receives (one receiver polls them). */
-    private static final class Recv<T> implements Future<T> {
+    private static final class Recv<T> implements Future<T>, Probe {
         private final MpscChannel<T> chan;
 
         Recv(MpscChannel<T> chan) {
@@ -738,6 +747,11 @@ public final class MpscChannel<T> {
         @Override
         public Poll<T> poll(Context cx) {
             return chan.pollRecv(cx);
+        }
+
+        @Override
+        public boolean mayBeReady() {
+            return chan.mayReceive();
         }
     }
 
