@@ -86,7 +86,6 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
         int n = branches.length;
         int start = biased || n < 2 ? 0 : ThreadLocalRandom.current().nextInt(n);
         boolean anyEnabled = false;
-        long skipped = 0; // branches that looked empty (Probe), polled only if no other is ready
         for (int k = 0; k < n; k++) {
             int i = start + k < n ? start + k : start + k - n;
             B branch = branches[i];
@@ -94,23 +93,26 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
                 continue;
             }
             anyEnabled = true;
-            Future<?> f = access.future(branch);
-            if (k < Long.SIZE && f instanceof Probe probe && !probe.mayBeReady()) {
-                skipped |= 1L << k;
-                continue;
+            Poll<?> p;
+            try {
+                p = access.future(branch).poll(cx);
+            } catch (Throwable t) {
+                branches[i] = null;
+                throw Throwing.sneaky(Drops.keep(t, dropAll(branches, access)));
             }
-            Poll<R> p = pollBranch(cx, branches, i, f, access);
-            if (p != null) {
-                return p;
-            }
-        }
-        for (int k = 0; skipped != 0; k++, skipped >>>= 1) {
-            if ((skipped & 1) != 0) {
-                int i = start + k < n ? start + k : start + k - n;
-                Poll<R> p = pollBranch(cx, branches, i, access.future(branches[i]), access);
-                if (p != null) {
-                    return p;
+            if (p.isReady()) {
+                branches[i] = null;
+                throwIfFailed(dropAll(branches, access));
+                Object value = p.value();
+                R r;
+                try {
+                    r = access.handle(branch, i, value);
+                } catch (Exception e) {
+                    throw Throwing.sneaky(e);
                 }
+                @SuppressWarnings("unchecked")
+                Poll<R> same = (Poll<R>) p; // immutable: see "Allocation"
+                return r == value ? same : Poll.ready(r);
             }
         }
         if (anyEnabled) {
@@ -126,34 +128,6 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
         } catch (Exception e) {
             throw Throwing.sneaky(e);
         }
-    }
-
-    /** Polls branch {@code i}: the select's value if it won (the others dropped), else {@code null}. */
-    private static <B, R> Poll<R> pollBranch(Context cx, B[] branches, int i, Future<?> f,
-            BranchAccess<? super B, ? extends R> access) {
-        Poll<?> p;
-        try {
-            p = f.poll(cx);
-        } catch (Throwable t) {
-            branches[i] = null;
-            throw Throwing.sneaky(Drops.keep(t, dropAll(branches, access)));
-        }
-        if (p.isPending()) {
-            return null;
-        }
-        B branch = branches[i];
-        branches[i] = null;
-        throwIfFailed(dropAll(branches, access));
-        Object value = p.value();
-        R r;
-        try {
-            r = access.handle(branch, i, value);
-        } catch (Exception e) {
-            throw Throwing.sneaky(e);
-        }
-        @SuppressWarnings("unchecked")
-        Poll<R> same = (Poll<R>) p; // immutable: see "Allocation"
-        return r == value ? same : Poll.ready(r);
     }
 
     /** Drops the future of every branch still held and nulls its slot. */

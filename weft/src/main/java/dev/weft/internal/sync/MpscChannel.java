@@ -4,7 +4,6 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
-import dev.weft.internal.future.Probe;
 import dev.weft.sync.SendError;
 import dev.weft.time.Elapsed;
 import dev.weft.time.Time;
@@ -382,14 +381,6 @@ public final class MpscChannel<T> {
         return Poll.ready(v);
     }
 
-    /**
-     * For a select: false only if a receive now would answer pending (nothing linked
-     * in the queue, admission open, no hook drain); see {@link Probe}.
-     */
-    boolean mayReceive() {
-        return (flags & (DONE | TX_GONE | CLOSING)) != 0 || !queue.nothingLinked();
-    }
-
     /** Up to {@code limit} values into {@code into}: their count, 0 once closed and drained, or pending. */
     public Poll<Integer> pollRecvMany(Context cx, Collection<? super T> into, int limit) {
         if (!cx.proceed()) {
@@ -759,7 +750,7 @@ public final class MpscChannel<T> {
     }
 
     /** Stateless: one per channel, shared by all receives (one receiver polls them). */
-    private static final class Recv<T> implements Future<T>, Probe {
+    private static final class Recv<T> implements Future<T> {
         private final MpscChannel<T> chan;
 
         Recv(MpscChannel<T> chan) {
@@ -769,11 +760,6 @@ public final class MpscChannel<T> {
         @Override
         public Poll<T> poll(Context cx) {
             return chan.pollRecv(cx);
-        }
-
-        @Override
-        public boolean mayBeReady() {
-            return chan.mayReceive();
         }
     }
 

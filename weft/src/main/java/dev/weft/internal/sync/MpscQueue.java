@@ -161,14 +161,6 @@ public final class MpscQueue<T> {
         return take(n);
     }
 
-    /**
-     * Whether pop() would answer null now: nothing pushed, or the next push not yet
-     * linked. Consumer only.
-     */
-    public boolean nothingLinked() {
-        return head.next == null;
-    }
-
     /** Whether nothing was pushed that is not yet popped (pushes half done count as pushed). */
     public boolean isEmpty() {
         return tail == head;
