@@ -1,7 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.future.SelectFuture;
-import java.util.Arrays;
+import dev.weft.internal.future.BranchAccess;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -67,11 +67,18 @@ import java.util.concurrent.Callable;
  * @param <R> the type of the select's value
  */
 public final class Select<R> implements Future<R> {
-    /** A copy of the caller's branches: a select per message is common, so no list. */
+    /**
+     * A copy of the caller's branches, which is also the running select's state: the
+     * engine nulls a branch's slot when it drops its future (a select per message is
+     * common, so no list and no engine object: see SelectFuture).
+     */
     private final Branch<? extends R>[] branches;
     private boolean biased;
     private Callable<? extends R> otherwise;
-    private SelectFuture<R> running;
+    /** Polled at least once: configuration is closed. */
+    private boolean started;
+    /** Completed (ready or failed): every branch has been dropped. */
+    private boolean done;
 
     private Select(Branch<? extends R>[] branches) {
         if (branches.length == 0) {
@@ -164,7 +171,7 @@ public final class Select<R> implements Future<R> {
         for (Future<?> f : all) {
             Objects.requireNonNull(f, "future");
         }
-        return new SelectFuture<Winner<T>>(all, null, false, null) {
+        return new SelectFuture<Winner<T>>(all) {
             @Override
             protected Winner<T> handle(int index, Object value) {
                 return new Winner<>(index, (T) value);
@@ -191,48 +198,47 @@ public final class Select<R> implements Future<R> {
     }
 
     private void checkNotStarted(String what) {
-        if (running != null) {
+        if (started) {
             throw new IllegalStateException(what + " after the select was first polled; configure it before awaiting");
         }
     }
 
     @Override
     public Poll<R> poll(Context cx) {
-        if (running == null) {
-            int n = branches.length;
-            Future<?>[] futures = new Future<?>[n];
-            boolean[] enabled = null;
-            for (int i = 0; i < n; i++) {
-                Branch<? extends R> b = branches[i];
-                futures[i] = b.future;
-                if (!b.enabled) {
-                    if (enabled == null) {
-                        enabled = new boolean[n];
-                        Arrays.fill(enabled, true);
-                    }
-                    enabled[i] = false;
-                }
-            }
-            running = new Running<>(branches, futures, enabled, biased, otherwise);
+        if (done) {
+            throw new IllegalStateException("select polled after it completed");
         }
-        return running.poll(cx);
+        started = true;
+        done = true; // until it answers pending: a branch that throws also ends it
+        Poll<R> p = SelectFuture.pollBranches(cx, branches, biased, otherwise, Select.<R>access());
+        if (p.isPending()) {
+            done = false;
+        }
+        return p;
     }
 
-    /** The select once polled: the engine, with the branches' handlers (no handler object beside it). */
-    private static final class Running<R> extends SelectFuture<R> {
-        private final Branch<? extends R>[] branches;
+    @SuppressWarnings("unchecked")
+    private static <R> BranchAccess<Branch<?>, R> access() {
+        return (BranchAccess<Branch<?>, R>) (BranchAccess<?, ?>) BRANCHES; // handle() answers the handler's R
+    }
 
-        Running(Branch<? extends R>[] branches, Future<?>[] futures, boolean[] enabled, boolean biased,
-                Callable<? extends R> otherwise) {
-            super(futures, enabled, biased, otherwise);
-            this.branches = branches;
+    /** How the engine reads a Branch. */
+    private static final BranchAccess<Branch<?>, Object> BRANCHES = new BranchAccess<>() {
+        @Override
+        public Future<?> future(Branch<?> branch) {
+            return branch.future;
         }
 
         @Override
-        protected R handle(int index, Object value) throws Exception {
-            return branches[index].handler.handle(value);
+        public boolean enabled(Branch<?> branch) {
+            return branch.enabled;
         }
-    }
+
+        @Override
+        public Object handle(Branch<?> branch, int index, Object value) throws Exception {
+            return branch.handler.handle(value);
+        }
+    };
 
     /**
      * Awaits the winning branch and returns the value its handler made.
@@ -246,14 +252,6 @@ public final class Select<R> implements Future<R> {
 
     @Override
     public void drop() {
-        if (running != null) {
-            running.drop();
-        } else {
-            Future<?>[] all = new Future<?>[branches.length];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = branches[i].future;
-            }
-            SelectFuture.dropAll(all);
-        }
+        SelectFuture.dropBranches(branches, BRANCHES);
     }
 }

@@ -8,10 +8,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Polls its enabled branches until one is ready; drops the others. The engine of
- * {@code Select}.
+ * Polls its branches until one is ready; drops the others. The engine of
+ * {@code Select}: {@link #pollBranches} works on the caller's own array of branches,
+ * so a select keeps its state in itself; this class is the same engine over plain
+ * futures, for {@code Select.any}.
  */
-public abstract class SelectFuture<R> implements Future<R> {
+public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<?>, R> {
     /*
      * Implementation notes.
      *
@@ -22,46 +24,43 @@ public abstract class SelectFuture<R> implements Future<R> {
      * the handler may reuse what they held. A branch that throws ends the select the
      * same way, with its exception.
      *
-     * Allocation: one select costs this object and the array of its branches; the
-     * handlers are this object's handle() (a subclass knows them), and `enabled` is
-     * null when every branch is enabled. A select per message in a loop is the
-     * common use, so this matters (it was five objects more per select, then one: a
-     * handler lambda beside this object). When the handler answers the branch's own
+     * Allocation: a select per message in a loop is the common use, so the engine is
+     * a static method over the caller's array of branches (a branch slot is nulled
+     * when its future is dropped) and a BranchAccess that tells it a branch's future, its
+     * precondition and its handler: one constant per kind of select, not an object
+     * per select. A Select therefore costs itself and its copy of the branches (it
+     * was that, plus an engine object and an array of the branches' futures, and
+     * before that five objects more). When the handler answers the branch's own
      * value (`on(f)`, `v -> v`), the branch's Poll is the select's: it is immutable.
      *
      * Tested by SelectTest (fairness, bias, preconditions, else, a million selects
      * leaving no registration behind).
      */
-    /** Every branch still held, enabled or not; {@code null} once dropped. */
+
+    /** Every branch still held; {@code null} once dropped. */
     private final Future<?>[] branches;
-    /** Which branches are polled; {@code null} when all are. */
-    private final boolean[] enabled;
-    private final boolean biased;
-    private final Callable<? extends R> otherwise;
     private boolean done;
 
-    /**
-     * @param branches  the futures
-     * @param enabled   which branches are polled (the others are only dropped with the
-     *                  select), or {@code null} for all of them
-     * @param otherwise the else branch, or {@code null}
-     */
-    protected SelectFuture(Future<?>[] branches, boolean[] enabled, boolean biased, Callable<? extends R> otherwise) {
+    protected SelectFuture(Future<?>[] branches) {
         this.branches = branches;
-        this.enabled = enabled;
-        this.biased = biased;
-        this.otherwise = otherwise;
     }
 
     /** What the winning branch's value becomes: the branch's index and value in, the select's value out. */
     protected abstract R handle(int index, Object value) throws Exception;
 
-    /** Drops every future of a select that was never polled. */
-    public static void dropAll(Future<?>[] futures) {
-        Throwable failure = Drops.dropAll(futures);
-        if (failure != null) {
-            throw Throwing.sneaky(failure);
-        }
+    @Override
+    public final Future<?> future(Future<?> branch) {
+        return branch;
+    }
+
+    @Override
+    public final boolean enabled(Future<?> branch) {
+        return true;
+    }
+
+    @Override
+    public final R handle(Future<?> branch, int index, Object value) throws Exception {
+        return handle(index, value);
     }
 
     @Override
@@ -69,31 +68,45 @@ public abstract class SelectFuture<R> implements Future<R> {
         if (done) {
             throw new IllegalStateException("select polled after it completed");
         }
+        done = true; // until it answers pending: a branch that throws also ends it
+        Poll<R> p = pollBranches(cx, branches, false, null, this);
+        if (p.isPending()) {
+            done = false;
+        }
+        return p;
+    }
+
+    /**
+     * One poll of a select over {@code branches}: the select's value (ready; every
+     * branch has then been dropped and its slot nulled), or pending. A branch that
+     * throws ends the select with its exception, the others dropped.
+     */
+    public static <B, R> Poll<R> pollBranches(Context cx, B[] branches, boolean biased,
+            Callable<? extends R> otherwise, BranchAccess<? super B, ? extends R> access) {
         int n = branches.length;
         int start = biased || n < 2 ? 0 : ThreadLocalRandom.current().nextInt(n);
         boolean anyEnabled = false;
         for (int k = 0; k < n; k++) {
             int i = start + k < n ? start + k : start + k - n;
-            Future<?> branch = branches[i];
-            if (branch == null || (enabled != null && !enabled[i])) {
+            B branch = branches[i];
+            if (branch == null || !access.enabled(branch)) {
                 continue;
             }
             anyEnabled = true;
             Poll<?> p;
             try {
-                p = branch.poll(cx);
+                p = access.future(branch).poll(cx);
             } catch (Throwable t) {
                 branches[i] = null;
-                done = true;
-                throw Throwing.sneaky(Drops.keep(t, Drops.dropAll(branches)));
+                throw Throwing.sneaky(Drops.keep(t, dropAll(branches, access)));
             }
             if (p.isReady()) {
                 branches[i] = null;
-                finish();
+                throwIfFailed(dropAll(branches, access));
                 Object value = p.value();
                 R r;
                 try {
-                    r = handle(i, value);
+                    r = access.handle(branch, i, value);
                 } catch (Exception e) {
                     throw Throwing.sneaky(e);
                 }
@@ -105,7 +118,7 @@ public abstract class SelectFuture<R> implements Future<R> {
         if (anyEnabled) {
             return Poll.pending();
         }
-        finish();
+        throwIfFailed(dropAll(branches, access));
         if (otherwise == null) {
             throw new IllegalStateException("every branch of this select is disabled and it has no orElse branch;"
                     + " add .orElse(...) for that case");
@@ -117,13 +130,40 @@ public abstract class SelectFuture<R> implements Future<R> {
         }
     }
 
-    private void finish() {
-        done = true;
-        drop();
+    /** Drops the future of every branch still held and nulls its slot. */
+    public static <B> void dropBranches(B[] branches, BranchAccess<? super B, ?> access) {
+        throwIfFailed(dropAll(branches, access));
+    }
+
+    private static void throwIfFailed(Throwable failure) {
+        if (failure != null) {
+            throw Throwing.sneaky(failure);
+        }
+    }
+
+    /** Drops.dropAll, through {@code access}. */
+    private static <B> Throwable dropAll(B[] branches, BranchAccess<? super B, ?> access) {
+        Throwable failure = null;
+        for (int i = 0; i < branches.length; i++) {
+            B b = branches[i];
+            if (b != null) {
+                branches[i] = null;
+                try {
+                    access.future(b).drop();
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    } else {
+                        failure.addSuppressed(t);
+                    }
+                }
+            }
+        }
+        return failure;
     }
 
     @Override
     public void drop() {
-        dropAll(branches);
+        dropBranches(branches, this);
     }
 }
