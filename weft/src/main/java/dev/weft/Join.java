@@ -35,6 +35,13 @@ import java.util.Objects;
  * this loses no concurrency and costs no waker per task. A failure thrown at the end
  * is then the first in the list's order. A {@code tryJoin} always watches every
  * future, so that it fails as soon as one does.
+ *
+ * <p>A task handle keeps the waker of its latest poll only. So where a join watches
+ * every future (a {@code tryJoin}, or a join that mixes handles with other futures),
+ * the same handle listed twice is refused with an {@link IllegalArgumentException}
+ * (the futures are dropped first); a future built on a handle ({@code h.map(..)})
+ * listed twice is not detected and would never be woken for one of the two: list
+ * each once.
  */
 public final class Join {
     private Join() {
@@ -61,6 +68,9 @@ public final class Join {
      *
      * <p>Cancel safety: dropping the join drops every future still running; values
      * already produced are lost.
+     *
+     * @throws IllegalArgumentException if a task handle is listed twice where the join
+     *         must watch every future (see the class notes)
      */
     public static <A, B> Future<Tuple2<A, B>> join(Future<A> a, Future<B> b) {
         return all(false, a, b).map(v -> new Tuple2<>(cast(v[0]), cast(v[1])));
@@ -87,6 +97,9 @@ public final class Join {
      * Every value, in the order of {@code futures}, once all completed.
      *
      * <p>Cancel safety: as {@link #join(Future, Future)}.
+     *
+     * @throws IllegalArgumentException if a task handle is listed twice where the join
+     *         must watch every future (see the class notes)
      */
     public static <T> Future<List<T>> joinAll(List<? extends Future<? extends T>> futures) {
         return all(false, futures.toArray(new Future<?>[0])).map(Join::asList);
@@ -96,6 +109,9 @@ public final class Join {
      * Both values; the first failure drops the other future and is thrown at once.
      *
      * <p>Cancel safety: dropping it drops every future still running.
+     *
+     * @throws IllegalArgumentException if the same task handle is given twice (see the
+     *         class notes)
      */
     public static <A, B> Future<Tuple2<A, B>> tryJoin(Future<A> a, Future<B> b) {
         return all(true, a, b).map(v -> new Tuple2<>(cast(v[0]), cast(v[1])));
@@ -122,6 +138,9 @@ public final class Join {
      * Every value in order; the first failure drops the rest and is thrown at once.
      *
      * <p>Cancel safety: dropping it drops every future still running.
+     *
+     * @throws IllegalArgumentException if a task handle is listed twice where the join
+     *         must watch every future (see the class notes)
      */
     public static <T> Future<List<T>> tryJoinAll(List<? extends Future<? extends T>> futures) {
         return all(true, futures.toArray(new Future<?>[0])).map(Join::asList);

@@ -102,6 +102,8 @@ public final class Select<R> implements Future<R> {
         private final Future<?> future;
         private final Handler<Object, ? extends R> handler;
         private boolean enabled = true;
+        /** Its select was polled: the precondition is fixed. */
+        private boolean sealed;
 
         @SuppressWarnings("unchecked")
         private <T> Branch(Future<T> future, Handler<? super T, ? extends R> handler) {
@@ -111,6 +113,10 @@ public final class Select<R> implements Future<R> {
 
         /** Enables this branch only if {@code precondition} holds (Rust's {@code , if precondition}). */
         public Branch<R> when(boolean precondition) {
+            if (sealed) {
+                throw new IllegalStateException("when(..) on a branch of a select that was already polled;"
+                        + " set the preconditions before the select is first awaited or polled");
+            }
             this.enabled = this.enabled && precondition;
             return this;
         }
@@ -208,7 +214,12 @@ public final class Select<R> implements Future<R> {
         if (done) {
             throw new IllegalStateException("select polled after it completed");
         }
-        started = true;
+        if (!started) {
+            started = true;
+            for (Branch<? extends R> b : branches) {
+                b.sealed = true; // the engine reads each precondition on every poll
+            }
+        }
         done = true; // until it answers pending: a branch that throws also ends it
         Poll<R> p = SelectFuture.pollBranches(cx, branches, biased, otherwise, Select.<R>access());
         if (p.isPending()) {
@@ -252,6 +263,7 @@ public final class Select<R> implements Future<R> {
 
     @Override
     public void drop() {
+        done = true; // a poll after the drop is refused, not answered from dropped branches
         SelectFuture.dropBranches(branches, BRANCHES);
     }
 }

@@ -471,8 +471,10 @@ class JoinTest {
         try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
             var fs = manual(1);
             var h = spawnEach(rt, fs).get(0);
-            var e = assertThrows(IllegalArgumentException.class, () -> join(h, new ManualFuture<Integer>(), h));
+            var other = new ManualFuture<Integer>();
+            var e = assertThrows(IllegalArgumentException.class, () -> join(h, other, h));
             assertTrue(e.getMessage().contains("positions 0 and 2"), e.getMessage());
+            assertEquals(1, other.drops(), "the refused join's futures are dropped, as a dropped join's are");
             assertThrows(IllegalArgumentException.class, () -> tryJoin(h, h));
             List<Future<Integer>> many = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -483,6 +485,51 @@ class JoinTest {
             e = assertThrows(IllegalArgumentException.class, () -> joinAll(many));
             assertTrue(e.getMessage().contains("positions 3 and 17"), e.getMessage());
             fs.get(0).complete(1);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aJoinOverManyFinishedHandlesStillYieldsToOtherTasks() {
+        int n = 10_000;
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().currentThread().build()) {
+            boolean otherRanFirst = rt.blockOn(() -> {
+                List<dev.weft.task.JoinHandle<Integer>> hs = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    hs.add(Task.spawn(Future.ready(i)));
+                }
+                hs.get(n - 1).await(); // the one worker runs them in order: all finished
+                java.util.concurrent.atomic.AtomicBoolean other = new java.util.concurrent.atomic.AtomicBoolean();
+                // Queued in this order on the one worker: the join, then the other task.
+                var joiner = Task.spawn(joinAll(hs).map(values -> {
+                    assertEquals(n, values.size());
+                    assertEquals(n - 1, values.get(n - 1));
+                    return other.get();
+                }));
+                Task.spawn(Future.pollFn(c -> {
+                    other.set(true);
+                    return Poll.ready(null);
+                }));
+                return joiner.await();
+            });
+            assertTrue(otherRanFirst, "the join ran its 10,000 ready handles without yielding to the other task");
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDroppedJoinOverTaskHandlesIsNotWokenWhenTheTaskItWaitedForFinishes() {
+        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+            var fs = manual(2);
+            var hs = spawnEach(rt, fs);
+            var j = joinAll(hs);
+            assertTrue(j.poll(cx).isPending());
+            j.drop();
+            fs.get(0).complete(1);
+            fs.get(1).complete(2);
+            waitUntil(() -> hs.get(0).isFinished() && hs.get(1).isFinished());
+            assertEquals(0, waker.count(), "a dropped join keeps no waker in the handle it waited on");
+            assertEquals(1, hs.get(0).await(), "dropping the join leaves the tasks and their outcomes alone");
         }
     }
 }

@@ -299,6 +299,30 @@ class SelectTest {
     }
 
     @Test
+    void aDroppedSelectRefusesToBePolled() {
+        ManualFuture<String> a = new ManualFuture<>();
+        Select<String> s = select(on(a)).orElse(() -> "else");
+        s.poll(cx);
+        s.drop();
+        var e = assertThrows(IllegalStateException.class, () -> s.poll(cx));
+        assertTrue(e.getMessage().contains("completed"), e.getMessage());
+        assertEquals(1, a.polls());
+    }
+
+    @Test
+    void aPreconditionCannotChangeOnceTheSelectWasPolled() {
+        ManualFuture<String> a = new ManualFuture<>();
+        ManualFuture<String> b = new ManualFuture<>();
+        Select.Branch<String> first = on(a);
+        Select<String> s = select(first, on(b));
+        assertTrue(s.poll(cx).isPending());
+        var e = assertThrows(IllegalStateException.class, () -> first.when(false));
+        assertTrue(e.getMessage().contains("before the select is first awaited"), e.getMessage());
+        a.complete("a");
+        assertEquals("a", s.poll(cx).value(), "the branch stayed enabled");
+    }
+
+    @Test
     void droppingASelectBeforeItsFirstPollDropsEveryBranch() {
         ManualFuture<String> a = new ManualFuture<>();
         ManualFuture<String> b = new ManualFuture<>();

@@ -9,6 +9,7 @@ import dev.weft.internal.Throwing;
 import dev.weft.internal.runtime.TaskCore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.IdentityHashMap;
 
 /**
  * Polls many futures from one task until all are done; the engine of {@code join},
@@ -25,11 +26,11 @@ public final class JoinAll implements Future<Object[]> {
      * joinAll over a million handles stays linear.
      *
      * parentWaker is re-read by every child wake, so the join may move between tasks.
- *
- * Budget: when the task's cooperative budget runs out mid-drain, the children not
- * yet polled are kept (leftover) for the next poll and the task yields; polling them only
- * to have each re-queue itself would make a join over n ready handles cost
- * O(n * n / budget).
+     *
+     * Budget: when the task's cooperative budget runs out mid-drain, the children not
+     * yet polled are kept (leftover) for the next poll and the task yields; polling
+     * them only to have each re-queue itself would make a join over n ready handles
+     * cost O(n * n / budget).
      *
      * failFast (tryJoin): the first failure drops every unfinished child and is
      * rethrown. Otherwise (join): failures are kept, the others run to completion,
@@ -92,29 +93,36 @@ public final class JoinAll implements Future<Object[]> {
     /**
      * A task handle keeps one waker, that of its latest poll: listed twice in a join
      * that gives each child a waker of its own, the first listing would never be woken.
+     * The join is refused before it starts; its futures are dropped first, as a
+     * dropped join would drop them (a send among them hands its value back).
      */
     private static void refuseRepeatedHandles(Future<?>[] children) {
-        java.util.IdentityHashMap<Future<?>, Integer> seen = null;
+        IdentityHashMap<Future<?>, Boolean> seen = null;
         for (int i = 0; i < children.length; i++) {
             if (!(children[i] instanceof TaskCore<?> handle)) {
                 continue;
             }
-            int first = -1;
+            boolean repeated = false;
             if (children.length <= 8) { // join(a, b, ...): no map for a handful
-                for (int j = 0; j < i && first < 0; j++) {
-                    first = children[j] == handle ? j : -1;
+                for (int j = 0; j < i && !repeated; j++) {
+                    repeated = children[j] == handle;
                 }
             } else {
                 if (seen == null) {
-                    seen = new java.util.IdentityHashMap<>();
+                    seen = new IdentityHashMap<>();
                 }
-                Integer earlier = seen.putIfAbsent(handle, i);
-                first = earlier == null ? -1 : earlier;
+                repeated = seen.put(handle, Boolean.TRUE) != null;
             }
-            if (first >= 0) {
-                throw new IllegalArgumentException("the handle of task " + handle.id()
+            if (repeated) {
+                int first = 0;
+                while (children[first] != handle) {
+                    first++;
+                }
+                IllegalArgumentException e = new IllegalArgumentException("the handle of task " + handle.id()
                         + " is listed twice in the join (positions " + first + " and " + i
                         + "); list each handle once, or use join (not tryJoin) over handles only");
+                Drops.keep(e, Drops.dropAll(children)); // the join's own array: nulling its slots is fine
+                throw e;
             }
         }
     }

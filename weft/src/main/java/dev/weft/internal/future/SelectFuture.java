@@ -164,6 +164,7 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
 
     @Override
     public void drop() {
+        done = true;
         dropBranches(branches, this);
     }
 }

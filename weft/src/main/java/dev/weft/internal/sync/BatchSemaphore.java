@@ -269,7 +269,8 @@ public final class BatchSemaphore {
 
     /**
      * One acquire of {@code permits} permits: the waiting future's node. Subclassed
-     * by the public futures that wait for permits (so that waiting costs one object).
+     * by the public futures that wait for permits, so that waiting costs one object;
+     * the mpsc send subclasses it only when it has to wait (most sends find a slot).
      * Polled by one task at a time.
      */
     public abstract static class Acquire extends Waiter {

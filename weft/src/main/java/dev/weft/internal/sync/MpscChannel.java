@@ -572,7 +572,8 @@ public final class MpscChannel<T> {
      * A send: a one-permit acquire that pushes in the poll that gets the permit. It
      * makes its place in the semaphore's queue (a SlotWait) only when no slot is free
      * at its first poll: a send that finds a slot, the common case, is this small
-     * object alone (it used to be the waiting node itself: 21 bytes more per message).
+     * object alone (it used to be the waiting node itself; W9 measured 21 bytes less per
+     * message on average without it).
      */
     private static final class Send<T> implements Future<Void> {
         private final MpscChannel<T> chan;
