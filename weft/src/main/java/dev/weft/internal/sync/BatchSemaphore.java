@@ -281,6 +281,8 @@ public final class BatchSemaphore {
         private boolean queued;
         /** Owner-only: the permits were handed to the caller. */
         private boolean acquired;
+        /** Owner-only: at its last pending poll, another waiter was queued ahead of it. */
+        private boolean behindOthers;
 
         protected Acquire(BatchSemaphore semaphore, int permits) {
             checkCount(permits, "permits");
@@ -291,6 +293,14 @@ public final class BatchSemaphore {
         /** The permits this acquire asks for. */
         protected final int permits() {
             return permits;
+        }
+
+        /**
+         * Whether another waiter was queued ahead of this one when its last poll
+         * answered {@link #PENDING} (a hint for how soon the wake may come).
+         */
+        protected final boolean queuedBehindOthers() {
+            return behindOthers;
         }
 
         /**
@@ -318,6 +328,7 @@ public final class BatchSemaphore {
                         if (waker != cx.waker()) {
                             waker = cx.waker();
                         }
+                        behindOthers = sem.waiters.peekFirst() != this;
                         result = PENDING;
                     } else {
                         // Unlinked without being served: the semaphore was closed. Give
@@ -383,6 +394,7 @@ public final class BatchSemaphore {
                 needed = want;
                 waker = cx.waker();
                 sem.waiters.addLast(this);
+                behindOthers = sem.waiters.peekFirst() != this;
                 queued = true;
                 return PENDING;
             } finally {
