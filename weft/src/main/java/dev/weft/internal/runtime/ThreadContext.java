@@ -61,7 +61,7 @@ public final class ThreadContext implements Waker {
      * of a virtual thread when they are thread tasks. Such an await parks at once,
      * without a probe and without touching the score: with sixteen tasks queued on one
      * lock (W4) the probe never ended in a wake and held a carrier 2 us every 32 parks
-     * (about 60 ns per lock, a third of what Weft paid above the fair JDK lock).
+     * (about 60 ns of a carrier per lock; docs/adr/0004, "W4 with thread tasks").
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken

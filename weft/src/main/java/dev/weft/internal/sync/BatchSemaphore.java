@@ -47,6 +47,10 @@ public final class BatchSemaphore {
      * belong to the caller). Dropped while queued or assigned, it gives back
      * `permits - needed` (all of them once assigned), which feeds the next waiters.
      *
+     * A pending poll also records, under the lock, whether another node was ahead of
+     * this one (behindOthers): a hint Mutex passes on so that a thread task deep in the
+     * queue parks without spinning (ThreadContext's notes). It decides nothing here.
+     *
      * close(): sets CLOSED, unlinks and wakes every waiter; their polls then fail and
      * give back whatever they had been assigned. Permits released after close are
      * still counted (a guard dropped after close returns its permit), but no
