@@ -63,21 +63,6 @@ public final class Context {
                     r.budget--;
                 }
             }
-
-            @Override
-            public void expectLongWait(Context cx) {
-                cx.root.longWait = true;
-            }
-
-            @Override
-            public boolean takeLongWait(Context cx) {
-                Context r = cx.root;
-                boolean said = r.longWait;
-                if (said) {
-                    r.longWait = false;
-                }
-                return said;
-            }
         });
     }
 
@@ -86,8 +71,6 @@ public final class Context {
     private final Context root;
     /** Remaining operations; {@link #UNCONSTRAINED} when there is no budget. Only {@link #root}'s counts. */
     private int budget;
-    /** A spin hint for a thread's await, kept in {@link #root}; see {@code ContextAccess.expectLongWait}. */
-    private boolean longWait;
 
     private Context(Waker waker, int budget) {
         this.waker = Objects.requireNonNull(waker, "waker");

@@ -40,14 +40,4 @@ public abstract class ContextAccess {
 
     /** Takes one unit without waking: a thread task's await that did not park. */
     public abstract void consume(Context cx);
-
-    /**
-     * Said by a future that answers pending while its wake is several hand-offs away
-     * (a lock waiter with others queued ahead of it): a thread awaiting it should park
-     * at once instead of spinning first. A hint only; it changes no outcome.
-     */
-    public abstract void expectLongWait(Context cx);
-
-    /** Whether {@link #expectLongWait} was said since the last call; clears it. */
-    public abstract boolean takeLongWait(Context cx);
 }

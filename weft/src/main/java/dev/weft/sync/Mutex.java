@@ -3,7 +3,6 @@ package dev.weft.sync;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
-import dev.weft.internal.ContextAccess;
 import dev.weft.internal.sync.BatchSemaphore;
 
 /**
@@ -149,15 +148,7 @@ public final class Mutex<T> {
                 return Poll.pending();
             }
             // A mutex is never closed, so the answer is acquired or pending.
-            if (pollAcquire(cx) == BatchSemaphore.ACQUIRED) {
-                return Poll.ready(new Guard<>(mutex));
-            }
-            if (queuedBehindOthers()) {
-                // The lock reaches this waiter only after each one ahead has held it: a
-                // thread task awaiting it parks at once instead of spinning (ThreadContext).
-                ContextAccess.get().expectLongWait(cx);
-            }
-            return Poll.pending();
+            return pollAcquire(cx) == BatchSemaphore.ACQUIRED ? Poll.ready(new Guard<>(mutex)) : Poll.pending();
         }
 
         @Override

@@ -75,29 +75,6 @@ class MutexTest {
     }
 
     @Test
-    void aWaiterQueuedBehindAnotherSaysItsWaitIsLong() {
-        dev.weft.internal.ContextAccess access = dev.weft.internal.ContextAccess.get();
-        Mutex<String> m = new Mutex<>("x");
-        Mutex.Guard<String> g = m.tryLock();
-        Future<Mutex.Guard<String>> first = m.lock();
-        Future<Mutex.Guard<String>> second = m.lock();
-        Context c1 = access.budgeted(new CountingWaker());
-        Context c2 = access.budgeted(new CountingWaker());
-        assertTrue(first.poll(c1).isPending());
-        assertFalse(access.takeLongWait(c1), "the head of the queue is next: it may spin");
-        assertTrue(second.poll(c2).isPending());
-        assertTrue(access.takeLongWait(c2), "one waiter ahead of it");
-        assertFalse(access.takeLongWait(c2), "taking the hint clears it");
-        assertTrue(second.poll(c2).isPending());
-        assertTrue(access.takeLongWait(c2), "still behind the first, polled again");
-        g.close();
-        first.poll(c1).value().close();
-        assertFalse(access.takeLongWait(c1));
-        second.poll(c2).value().close();
-        assertFalse(access.takeLongWait(c2));
-    }
-
-    @Test
     void aGuardCanMoveToAnotherTask() {
         try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
             rt.blockOn(() -> {

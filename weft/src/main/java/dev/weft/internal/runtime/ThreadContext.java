@@ -55,14 +55,6 @@ public final class ThreadContext implements Waker {
      * its first few dozen rounds. Where the JVM has one CPU, or virtual threads one
      * carrier, nothing spins.
      *
-     * A future that knows its wake is far may say so (ContextAccess.expectLongWait):
-     * a Mutex waiter with others queued ahead of it is woken only after each of them
-     * has been handed the lock, held it and let go, each hand-off a park and an unpark
-     * of a virtual thread when they are thread tasks. Such an await parks at once,
-     * without a probe and without touching the score: with sixteen tasks queued on one
-     * lock (W4) the probe never ended in a wake and held a carrier 2 us every 32 parks
-     * (about 60 ns of a carrier per lock; docs/adr/0004, "W4 with thread tasks").
-     *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
      * loop sees it.
@@ -201,7 +193,6 @@ public final class ThreadContext implements Waker {
             for (;;) {
                 int budgetBefore = budgetLeft();
                 Poll<T> p = f.poll(cx);
-                boolean longWait = ContextAccess.get().takeLongWait(cx); // taken after every poll: no stale hint
                 if (p.isReady()) {
                     if (budgetLeft() == budgetBefore) {
                         spendOne(); // the future took no unit itself: the await is the operation
@@ -214,7 +205,7 @@ public final class ThreadContext implements Waker {
                     // task goes to the back of its run queue.
                     yieldCarrier();
                 }
-                if (parkUntilWoken(longWait)) {
+                if (parkUntilWoken()) {
                     throw interrupted(f);
                 }
                 if (isCancelled()) {
@@ -276,12 +267,10 @@ public final class ThreadContext implements Waker {
     /**
      * Parks until woken. Interrupts are not Weft's cancellation: a task's thread keeps
      * waiting and gets its interrupt status back when the await ends; a thread outside
-     * every task (a test's, a caller of blockOn) answers {@code true}: give up. With
-     * {@code longWait} (the future said its wake is several hand-offs away) it parks
-     * without spinning, and the park counts neither as a failed spin nor towards a probe.
+     * every task (a test's, a caller of blockOn) answers {@code true}: give up.
      */
-    private boolean parkUntilWoken(boolean longWait) {
-        if (!longWait && notified == 0 && shouldSpin()) {
+    private boolean parkUntilWoken() {
+        if (notified == 0 && shouldSpin()) {
             boolean woken = spinUntilWoken();
             int score = spinScore; // an average over the last few spins: each weighs 1/8
             spinScore = woken ? score + ((SCORE_ONE - score) >> 3) : score - (score >> 3);

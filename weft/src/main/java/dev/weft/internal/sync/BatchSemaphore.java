@@ -47,10 +47,6 @@ public final class BatchSemaphore {
      * belong to the caller). Dropped while queued or assigned, it gives back
      * `permits - needed` (all of them once assigned), which feeds the next waiters.
      *
-     * A pending poll also records, under the lock, whether another node was ahead of
-     * this one (behindOthers): a hint Mutex passes on so that a thread task deep in the
-     * queue parks without spinning (ThreadContext's notes). It decides nothing here.
-     *
      * close(): sets CLOSED, unlinks and wakes every waiter; their polls then fail and
      * give back whatever they had been assigned. Permits released after close are
      * still counted (a guard dropped after close returns its permit), but no
@@ -285,8 +281,6 @@ public final class BatchSemaphore {
         private boolean queued;
         /** Owner-only: the permits were handed to the caller. */
         private boolean acquired;
-        /** Owner-only: at its last pending poll, another waiter was queued ahead of it. */
-        private boolean behindOthers;
 
         protected Acquire(BatchSemaphore semaphore, int permits) {
             checkCount(permits, "permits");
@@ -297,14 +291,6 @@ public final class BatchSemaphore {
         /** The permits this acquire asks for. */
         protected final int permits() {
             return permits;
-        }
-
-        /**
-         * Whether another waiter was queued ahead of this one when its last poll
-         * answered {@link #PENDING} (a hint for how soon the wake may come).
-         */
-        protected final boolean queuedBehindOthers() {
-            return behindOthers;
         }
 
         /**
@@ -332,7 +318,6 @@ public final class BatchSemaphore {
                         if (waker != cx.waker()) {
                             waker = cx.waker();
                         }
-                        behindOthers = sem.waiters.peekFirst() != this;
                         result = PENDING;
                     } else {
                         // Unlinked without being served: the semaphore was closed. Give
@@ -398,7 +383,6 @@ public final class BatchSemaphore {
                 needed = want;
                 waker = cx.waker();
                 sem.waiters.addLast(this);
-                behindOthers = sem.waiters.peekFirst() != this;
                 queued = true;
                 return PENDING;
             } finally {
