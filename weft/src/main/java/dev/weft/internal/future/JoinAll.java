@@ -44,11 +44,11 @@ public final class JoinAll implements Future<Object[]> {
      * no wake-up from the tasks that finish while an earlier one is awaited, and a
      * handle listed twice is simply seen twice. Measured with joinAll over the
      * handles: W5 with future tasks 286 -> 250 bytes per task, W1's joinAll variant
-     * 255 -> 219 (a ChildWaker and a Context per child gone). A failure is then the first in
-     * the list's order, not in time; tryJoin keeps the concurrent path, because it
-     * must see a failure as soon as it happens. On that concurrent path a handle
-     * listed twice is refused: it keeps only the waker of its latest poll, so one of
-     * the two children would never be woken.
+     * 255 -> 219 (a ChildWaker and a Context per child gone). A failure is then the
+     * first in the list's order, not in time; tryJoin keeps the concurrent path,
+     * because it must see a failure as soon as it happens. On that concurrent path a
+     * handle listed twice is refused: it keeps only the waker of its latest poll, so
+     * one of the two children would never be woken.
      *
      * Tested by JoinTest (fairness of wake-ups, failure modes, drop, joins over
      * task handles).
