@@ -500,15 +500,18 @@ class JoinTest {
                 }
                 hs.get(n - 1).await(); // the one worker runs them in order: all finished
                 java.util.concurrent.atomic.AtomicBoolean other = new java.util.concurrent.atomic.AtomicBoolean();
-                // Queued in this order on the one worker: the join, then the other task.
-                var joiner = Task.spawn(joinAll(hs).map(values -> {
+                // The joining task queues the other task on the one worker itself, right
+                // before the join starts: the other can run only if the join yields.
+                var joiner = Task.spawn(Future.pollFn(c -> {
+                    Task.spawn(Future.pollFn(c2 -> {
+                        other.set(true);
+                        return Poll.ready(null);
+                    }));
+                    return Poll.ready(null);
+                }).andThen(__ -> joinAll(hs)).map(values -> {
                     assertEquals(n, values.size());
                     assertEquals(n - 1, values.get(n - 1));
                     return other.get();
-                }));
-                Task.spawn(Future.pollFn(c -> {
-                    other.set(true);
-                    return Poll.ready(null);
                 }));
                 return joiner.await();
             });
