@@ -10,7 +10,8 @@ import dev.weft.Future;
  * @param <B> the type of a branch
  * @param <R> the type of the select's value
  */
-public interface BranchAccess<B, R> {
+public interface BranchAccess<B, R> extends Drops.Holder<B> {
+    @Override
     Future<?> future(B branch);
 
     boolean enabled(B branch);

@@ -7,18 +7,30 @@ final class Drops {
     private Drops() {
     }
 
+    /** What holds a future: a branch of a select, or the future itself. */
+    interface Holder<B> {
+        Future<?> future(B item);
+    }
+
+    private static final Holder<Future<?>> ITSELF = f -> f;
+
     /**
      * Drops every non-null future of {@code futures} (and nulls its slot). Answers the
      * first failure of a drop, later ones suppressed in it, or {@code null}.
      */
     static Throwable dropAll(Future<?>[] futures) {
+        return dropAll(futures, ITSELF);
+    }
+
+    /** {@link #dropAll(Future[])} over items that each hold a future. */
+    static <B> Throwable dropAll(B[] items, Holder<? super B> holder) {
         Throwable failure = null;
-        for (int i = 0; i < futures.length; i++) {
-            Future<?> f = futures[i];
-            if (f != null) {
-                futures[i] = null;
+        for (int i = 0; i < items.length; i++) {
+            B item = items[i];
+            if (item != null) {
+                items[i] = null;
                 try {
-                    f.drop();
+                    holder.future(item).drop();
                 } catch (Throwable t) {
                     if (failure == null) {
                         failure = t;
