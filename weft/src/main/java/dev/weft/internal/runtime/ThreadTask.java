@@ -1,5 +1,6 @@
 package dev.weft.internal.runtime;
 
+import dev.weft.CheckedRunnable;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,6 +38,12 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
      * sees the context and wakes it, or the thread sees cancelled before it parks:
      * no abort is lost. The flag is never cleared (cancellation is sticky).
      *
+     * The body is a Callable or, for a body with no value, the CheckedRunnable as
+     * given: an adapter to Callable cost every such task an object and one or two
+     * frames more on its stack for as long as it is parked (W5). A body given as a
+     * CheckedRunnable that is also a Callable is adapted (RuntimeCore), so that it
+     * is run, not called.
+     *
      * What a finished task keeps. Handles are often held long after their task has
      * finished (a list of a million of them, in W1), so run() lets go of the thread
      * and the context once the outcome is published: a finished thread task is a few
@@ -48,7 +55,8 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
      * finishing; a finished task does not keep its thread), SingleCarrierTest (abort
      * before start), TaskLocalTest and TaskTest (task-locals, current id and name).
      */
-    private Callable<T> body;
+    /** A {@code Callable<T>}, or a {@link CheckedRunnable} whose value is {@code null}; cleared at start. */
+    private Object body;
     /** The virtual thread; cleared by run() once the task has finished (see the notes). */
     private Thread thread;
     /** Task-local bindings the task starts with; handed to the context when it is made. */
@@ -58,7 +66,7 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
     /** Made on first use by the task's own thread; cleared once the task has finished. */
     private volatile ThreadContext context;
 
-    ThreadTask(RuntimeCore runtime, String name, Callable<T> body, Bindings inherited) {
+    ThreadTask(RuntimeCore runtime, String name, Object body, Bindings inherited) {
         super(runtime, name);
         this.body = body;
         this.inherited = inherited;
@@ -118,7 +126,7 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
     }
 
     private void runBody() {
-        Callable<T> b = body;
+        Object b = body;
         body = null;
         if (cancelled) {
             finishCancelled(); // aborted before it started: the body never runs
@@ -126,7 +134,7 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
         }
         T value;
         try {
-            value = b.call();
+            value = call(b);
         } catch (Throwable failure) {
             if (cancelled) {
                 finishCancelled();
@@ -140,6 +148,16 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
         } else {
             finishWithValue(value);
         }
+    }
+
+    /** Runs the body; a value-less body is taken as it was given (see the notes). */
+    @SuppressWarnings("unchecked")
+    private static <T> T call(Object body) throws Exception {
+        if (body instanceof Callable<?> c) {
+            return (T) c.call();
+        }
+        ((CheckedRunnable) body).run();
+        return null;
     }
 
     /**
