@@ -3,7 +3,6 @@ package dev.weft;
 import dev.weft.internal.future.JoinAll;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Awaiting several futures at once, from one task: Tokio's {@code join!} and
@@ -148,7 +147,9 @@ public final class Join {
 
     private static Future<Object[]> all(boolean failFast, Future<?>... futures) {
         for (int i = 0; i < futures.length; i++) {
-            Objects.requireNonNull(futures[i], "future " + i + " of the join is null");
+            if (futures[i] == null) { // the message is built only when thrown: a join of 100,000 paid for 100,000
+                throw new NullPointerException("future " + i + " of the join is null");
+            }
         }
         return new JoinAll(futures, failFast);
     }

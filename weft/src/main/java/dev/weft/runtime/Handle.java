@@ -2,7 +2,6 @@ package dev.weft.runtime;
 
 import dev.weft.CheckedRunnable;
 import dev.weft.Future;
-import dev.weft.internal.Bodies;
 import dev.weft.internal.runtime.RuntimeCore;
 import dev.weft.internal.time.ClockAccess;
 import dev.weft.internal.time.TimeDriver;
@@ -63,7 +62,7 @@ public final class Handle {
      * @throws IllegalStateException if the runtime is shut down
      */
     public JoinHandle<Void> spawn(CheckedRunnable body) {
-        return core.spawnThread(Bodies.callable(body), null, null);
+        return core.spawnThread(body, null, null);
     }
 
     /**

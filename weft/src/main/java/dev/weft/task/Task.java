@@ -1,6 +1,5 @@
 package dev.weft.task;
 
-import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Context;
 import dev.weft.Future;
@@ -66,7 +65,7 @@ public final class Task {
      * @throws IllegalStateException outside a runtime, or if the runtime is shut down
      */
     public static JoinHandle<Void> spawn(CheckedRunnable body) {
-        return RuntimeCore.current("Task.spawn").spawnThread(Bodies.callable(body), null, null);
+        return RuntimeCore.current("Task.spawn").spawnThread(body, null, null);
     }
 
     /**
@@ -148,7 +147,7 @@ public final class Task {
 
         /** As {@link Task#spawn(CheckedRunnable)}, named. */
         public JoinHandle<Void> spawn(CheckedRunnable body) {
-            return RuntimeCore.current("Task.builder().spawn").spawnThread(Bodies.callable(body), name, null);
+            return RuntimeCore.current("Task.builder().spawn").spawnThread(body, name, null);
         }
 
         /** As {@link Task#spawnBlocking(Callable)}, named. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.CheckedRunnable;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.runtime.Runtime;
@@ -56,6 +57,38 @@ class TaskTest {
             ran.incrementAndGet();
         }).await()));
         assertEquals(1, ran.get());
+    }
+
+    /** A value-less body is run as given, with no adapter; one that is a Callable too is still run, not called. */
+    @Test
+    void aRunnableBodyThatIsACallableTooIsRun() {
+        class Both implements CheckedRunnable, java.util.concurrent.Callable<Object> {
+            final AtomicInteger ran = new AtomicInteger();
+
+            @Override
+            public void run() {
+                ran.incrementAndGet();
+            }
+
+            @Override
+            public Object call() {
+                return "called";
+            }
+        }
+        Both both = new Both();
+        assertEquals(null, rt.blockOn(() -> Task.spawn((CheckedRunnable) both).await()));
+        assertEquals(null, rt.blockOn(() -> rt.handle().spawn((CheckedRunnable) both).await()));
+        assertEquals(2, both.ran.get());
+        assertThrows(NullPointerException.class, () -> rt.blockOn(() -> Task.spawn((CheckedRunnable) null)));
+    }
+
+    @Test
+    void aRunnableBodyThatThrowsFailsTheTask() {
+        JoinHandle<Void> failing = rt.blockOn(() -> Task.spawn((CheckedRunnable) () -> {
+            throw new java.io.IOException("boom");
+        }));
+        JoinError e = assertThrows(JoinError.class, () -> rt.blockOn(failing::await));
+        assertEquals("boom", e.getCause().getMessage());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.weft.internal.runtime;
 
+import dev.weft.CheckedRunnable;
 import dev.weft.Future;
+import dev.weft.internal.Bodies;
 import dev.weft.internal.time.TimeDriver;
 import dev.weft.runtime.Handle;
 import dev.weft.runtime.ShutdownReport;
@@ -160,6 +162,12 @@ public final class RuntimeCore {
         return startThread(body, name, inherited, false);
     }
 
+    /** A thread task whose body has no value; run as it is, with no adapter (ThreadTask's notes). */
+    public JoinHandle<Void> spawnThread(CheckedRunnable body, String name, Bindings inherited) {
+        // A body that is a Callable too would be called, not run: that rare one gets the adapter.
+        return startThread(body instanceof Callable<?> ? Bodies.callable(body) : body, name, inherited, false);
+    }
+
     /** The root task of a blockOn: its failure is rethrown to the caller, so the policy does not report it. */
     public <T> JoinHandle<T> spawnRoot(Future<T> future) {
         return startFuture(future, null, true);
@@ -181,7 +189,8 @@ public final class RuntimeCore {
         return task;
     }
 
-    private <T> JoinHandle<T> startThread(Callable<T> body, String name, Bindings inherited, boolean rethrown) {
+    /** {@code body} is a {@code Callable<T>} or, for {@code T = Void}, a {@link CheckedRunnable}. */
+    private <T> JoinHandle<T> startThread(Object body, String name, Bindings inherited, boolean rethrown) {
         Objects.requireNonNull(body, "body");
         ThreadTask<T> task = new ThreadTask<>(this, name, body, inherited);
         if (rethrown) {

@@ -1,5 +1,6 @@
 package dev.weft.internal.runtime;
 
+import dev.weft.CheckedRunnable;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,13 +30,22 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
      * The thread context (the waker, the budgeted Context, the await state) is made
      * on first use, by the task's own thread only: a task that never awaits, reads a
      * task-local or asks for its context (a spawn needs only the runtime, found
-     * through the task) allocates none.
+     * through the task) allocates none. Until then the same field holds the
+     * task-local bindings the task starts with, which the context takes over: never
+     * both at once, and a field less makes every thread task, finished ones too,
+     * 64 bytes instead of 72 (W1 keeps a million of them).
      *
      * Cancellation. abort() writes cancelled, then reads context and wakes it if
      * there is one; the thread writes context, then reads cancelled at the start of
      * every await and after every park. Both fields are volatile, so either abort
      * sees the context and wakes it, or the thread sees cancelled before it parks:
      * no abort is lost. The flag is never cleared (cancellation is sticky).
+     *
+     * The body is a Callable or, for a body with no value, the CheckedRunnable as
+     * given: an adapter to Callable cost every such task an object and one or two
+     * frames more on its stack for as long as it is parked (W5). A body given as a
+     * CheckedRunnable that is also a Callable is adapted (RuntimeCore), so that it
+     * is run, not called.
      *
      * What a finished task keeps. Handles are often held long after their task has
      * finished (a list of a million of them, in W1), so run() lets go of the thread
@@ -48,20 +58,26 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
      * finishing; a finished task does not keep its thread), SingleCarrierTest (abort
      * before start), TaskLocalTest and TaskTest (task-locals, current id and name).
      */
-    private Callable<T> body;
+    /** A {@code Callable<T>}, or a {@link CheckedRunnable} whose value is {@code null}; cleared at start. */
+    private Object body;
     /** The virtual thread; cleared by run() once the task has finished (see the notes). */
     private Thread thread;
-    /** Task-local bindings the task starts with; handed to the context when it is made. */
-    private Bindings inherited;
     /** Set once by abort, before it wakes the context; never cleared. */
     private volatile boolean cancelled;
-    /** Made on first use by the task's own thread; cleared once the task has finished. */
-    private volatile ThreadContext context;
+    /**
+     * The task-local bindings the task starts with (or {@code null}) until its thread
+     * context is made, on first use by the task's own thread; then that context, which
+     * takes the bindings over. Cleared once the task has finished. One field for both
+     * (see the notes).
+     */
+    private volatile Object context;
 
-    ThreadTask(RuntimeCore runtime, String name, Callable<T> body, Bindings inherited) {
+    ThreadTask(RuntimeCore runtime, String name, Object body, Bindings inherited) {
         super(runtime, name);
         this.body = body;
-        this.inherited = inherited;
+        if (inherited != null) {
+            this.context = inherited; // published by the thread's start; skipped when null: a volatile write is a fence
+        }
         Thread t = runtime.newVirtualThread(this, name);
         t.setUncaughtExceptionHandler(this);
         this.thread = t;
@@ -88,19 +104,19 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
 
     /** This task's thread context, made on first use; called on the task's own thread only. */
     ThreadContext context() {
-        ThreadContext c = context;
-        if (c == null) {
-            c = new ThreadContext(thread, runtime, this, inherited);
-            inherited = null;
-            context = c; // volatile write before any read of cancelled by an await: see the notes
+        Object o = context;
+        if (o instanceof ThreadContext c) {
+            return c;
         }
+        ThreadContext c = new ThreadContext(thread, runtime, this, (Bindings) o);
+        context = c; // volatile write before any read of cancelled by an await: see the notes
         return c;
     }
 
     /** The task-local bindings in force, without making the context for a read. */
     Bindings bindings() {
-        ThreadContext c = context;
-        return c != null ? c.bindings : inherited;
+        Object o = context;
+        return o instanceof ThreadContext c ? c.bindings : (Bindings) o;
     }
 
     boolean isCancelled() {
@@ -118,7 +134,7 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
     }
 
     private void runBody() {
-        Callable<T> b = body;
+        Object b = body;
         body = null;
         if (cancelled) {
             finishCancelled(); // aborted before it started: the body never runs
@@ -126,7 +142,7 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
         }
         T value;
         try {
-            value = b.call();
+            value = call(b);
         } catch (Throwable failure) {
             if (cancelled) {
                 finishCancelled();
@@ -142,15 +158,24 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
         }
     }
 
+    /** Runs the body; a value-less body is taken as it was given (see the notes). */
+    @SuppressWarnings("unchecked")
+    private static <T> T call(Object body) throws Exception {
+        if (body instanceof Callable<?> c) {
+            return (T) c.call();
+        }
+        ((CheckedRunnable) body).run();
+        return null;
+    }
+
     /**
      * Lets go of the thread and the context once the task has finished (see the notes);
      * from here on, this thread is no longer the task's.
      */
     private void release() {
         thread = null;
-        inherited = null;
         if (context != null) {
-            context = null; // a volatile write is a full fence: skipped for a task that never awaited
+            context = null; // a volatile write is a full fence: skipped where there is nothing to clear
         }
     }
 
@@ -158,8 +183,7 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
     public void abort() {
         if (!isFinished()) {
             cancelled = true;
-            ThreadContext c = context;
-            if (c != null) {
+            if (context instanceof ThreadContext c) {
                 c.wake();
             }
         }
