@@ -100,7 +100,7 @@ class MpscTest {
     // ---- send and recv ---------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 4})
+    @ValueSource(ints = {1, 4, 16})
     void valuesArriveInOrder(int capacity) {
         var ch = Mpsc.<Integer>channel(capacity);
         for (int round = 0; round < 3; round++) {
@@ -115,7 +115,7 @@ class MpscTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 3})
+    @ValueSource(ints = {1, 3, 16})
     void aSendWaitsWhileFullAndIsWokenByAReceive(int capacity) {
         var ch = Mpsc.<Integer>channel(capacity);
         for (int i = 0; i < capacity; i++) {

@@ -47,6 +47,44 @@ public final class BatchSemaphore {
      * belong to the caller). Dropped while queued or assigned, it gives back
      * `permits - needed` (all of them once assigned), which feeds the next waiters.
      *
+     * Deferred release (only when made by withDeferredRelease; the bounded mpsc
+     * channel's receiver). One releaser that gives back a permit per message need
+     * not CAS `state`, the word every acquire CASes: releaseDeferred(cell, n) adds to
+     * a counter of its own, `freed`, on a cache line of its own (the middle of a
+     * padded long[]), and the releaser never reads this object's line. The cell
+     * holds (freed permits << 1) | MARK. "Free" permits are then
+     * available(state) + freed; what waits in `freed` reaches the acquirers thus:
+     *   - an acquire that finds too few in `state` and no WAITERS takes the lock,
+     *     moves all of `freed` into `state`, and tries again (tryAcquire's slow
+     *     path; enqueue does the same before it decides to wait). So no acquire is
+     *     refused or queued while freed permits would serve it, and the amortized
+     *     cost is one locked move per batch of permits the receiver freed.
+     *   - an enqueuer that finds the queue empty sets MARK in the same CAS that
+     *     takes `freed`, before it sets WAITERS; a releaseDeferred whose getAndAdd
+     *     sees MARK hands its permits (and whatever is in `freed`) out at once under
+     *     the lock, to the waiters first. A release ordered before the mark was
+     *     taken by the enqueuer, one ordered after sees the mark: no waiter is left
+     *     waiting for a permit the releaser already freed. An enqueuer that finds
+     *     waiters leaves `freed` alone (MARK is set, so what is there is on its way
+     *     to the older waiters: taking it would be barging). MARK is cleared under
+     *     the lock where WAITERS is (the queue empty: assignLocked, close) and after
+     *     an enqueue that did not need to wait. Invariant at every unlock:
+     *     WAITERS => MARK.
+     *   - Permits leave `freed` only under the lock and only while not CLOSED (and
+     *     CLOSED is set under the lock). A reader holding the lock therefore sees
+     *     `freed` only grow between its reads: "too few in state, then freed empty"
+     *     held at the moment `state` was read, which makes tryAcquire's NO_PERMITS
+     *     linearizable, and availablePermits reads freed before and after state
+     *     (equal: that was its value at the read of state). Once CLOSED is seen
+     *     nothing leaves `freed` and no acquire succeeds, so the free count only
+     *     grows: closedWithAll reads state, then freed, without the lock, and a sum
+     *     equal to the number asked for was exact at the second read.
+     *     (DeferredReleaseLincheckTest found the first availablePermits, state then
+     *     freed under the lock, counting a permit twice.)
+     * Nothing is flushed before the releaser waits: an acquirer pulls what it needs.
+     * forget() takes from `state` only (no deferred-release user forgets permits).
+     * Measured on W3 (bounded mpsc fan-in): see ADR 0004, "Fourth pass".
+     *
      * close(): sets CLOSED, unlinks and wakes every waiter; their polls then fail and
      * give back whatever they had been assigned. Permits released after close are
      * still counted (a guard dropped after close returns its permit), but no
@@ -64,6 +102,11 @@ public final class BatchSemaphore {
     private static final long WAITERS = 2L;
     private static final int SHIFT = 2;
     private static final VarHandle STATE;
+    private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
+    /** The index of `freed` in its padded cell: 56 bytes of the array on either side. */
+    private static final int FREED = 7;
+    private static final int CELL_LENGTH = 15;
+    private static final long MARK = 1L;
 
     /** {@link #tryAcquire} and {@link Acquire#pollAcquire} answers. */
     public static final int ACQUIRED = 0;
@@ -83,13 +126,33 @@ public final class BatchSemaphore {
     private volatile long state;
     private final SpinLock lock = new SpinLock();
     private final WaiterList<Acquire> waiters = new WaiterList<>();
+    /** (freed << 1) | MARK at index FREED, or null without deferred release; see the notes. */
+    private final long[] cell;
 
     /**
      * @throws IllegalArgumentException if {@code permits} is negative or above {@link #MAX_PERMITS}
      */
     public BatchSemaphore(int permits) {
+        this(permits, false);
+    }
+
+    private BatchSemaphore(int permits, boolean deferred) {
         checkCount(permits, "permits");
         this.state = (long) permits << SHIFT;
+        this.cell = deferred ? new long[CELL_LENGTH] : null;
+    }
+
+    /**
+     * A semaphore whose one releaser may give permits back through
+     * {@link #releaseDeferred}; see "Deferred release" in the notes.
+     */
+    public static BatchSemaphore withDeferredRelease(int permits) {
+        return new BatchSemaphore(permits, true);
+    }
+
+    /** The cell the releaser passes to {@link #releaseDeferred} (it keeps it so as not to read this object). */
+    public long[] deferredCell() {
+        return cell;
     }
 
     private static void checkCount(int n, String what) {
@@ -98,8 +161,36 @@ public final class BatchSemaphore {
         }
     }
 
+    /** Free permits now; with deferred release, also those the releaser freed (read under the lock). */
     public int availablePermits() {
-        return available(state);
+        if (cell == null) {
+            return available(state);
+        }
+        lock.lock();
+        try {
+            for (;;) {
+                // Under the lock `freed` only grows: equal before and after the read of
+                // state, it held that value at that read (see the notes).
+                int before = freed(cell);
+                long s = state;
+                int after = freed(cell);
+                if (before == after) {
+                    return available(s) + after;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether closed with exactly {@code n} permits free (counting freed ones): see the notes. */
+    public boolean closedWithAll(int n) {
+        long s = state;
+        return (s & CLOSED) != 0 && available(s) + (cell == null ? 0 : freed(cell)) == n;
+    }
+
+    private static int freed(long[] cell) {
+        return (int) ((long) CELL.getVolatile(cell, FREED) >>> 1);
     }
 
     private static int available(long s) {
@@ -129,11 +220,91 @@ public final class BatchSemaphore {
                 return IS_CLOSED;
             }
             if (s < need) { // the two flag bits never make up a permit
-                return NO_PERMITS;
+                return cell == null || (s & WAITERS) != 0 ? NO_PERMITS : tryAcquireFreed(n);
             }
             if (STATE.compareAndSet(this, s, s - need)) {
                 return ACQUIRED;
             }
+        }
+    }
+
+    /** tryAcquire's slow path with deferred release: under the lock, freed permits first. */
+    private int tryAcquireFreed(int n) {
+        long need = (long) n << SHIFT;
+        lock.lock();
+        try {
+            long s = state;
+            if ((s & CLOSED) != 0) {
+                return IS_CLOSED;
+            }
+            if ((s & WAITERS) != 0) {
+                return NO_PERMITS;
+            }
+            for (;;) {
+                addToState(takeFreedLocked(false));
+                s = state; // neither CLOSED nor WAITERS can change while the lock is held
+                if (s < need) {
+                    if (freed(cell) == 0) {
+                        return NO_PERMITS; // freed was empty at the read of state: see the notes
+                    }
+                } else if (STATE.compareAndSet(this, s, s - need)) {
+                    return ACQUIRED;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Empties `freed` (setting MARK if asked, else keeping it) and answers how many it held. Under the lock. */
+    private int takeFreedLocked(boolean mark) {
+        for (;;) {
+            long d = (long) CELL.getVolatile(cell, FREED);
+            long next = mark ? MARK : d & MARK;
+            if (d == next || CELL.compareAndSet(cell, FREED, d, next)) {
+                return (int) (d >>> 1);
+            }
+        }
+    }
+
+    /** Clears MARK (the queue is empty and WAITERS clear). Under the lock. */
+    private void clearMarkLocked() {
+        for (;;) {
+            long d = (long) CELL.getVolatile(cell, FREED);
+            if ((d & MARK) == 0 || CELL.compareAndSet(cell, FREED, d, d & ~MARK)) {
+                return;
+            }
+        }
+    }
+
+    private void addToState(int n) {
+        if (n == 0) {
+            return;
+        }
+        for (;;) {
+            long s = state;
+            if (STATE.compareAndSet(this, s, s + ((long) n << SHIFT))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Gives {@code n} permits back as the one deferred releaser: counted in
+     * {@code cell} (this semaphore's {@link #deferredCell()}), handed out at once only
+     * if someone waits. See "Deferred release" in the notes.
+     */
+    public void releaseDeferred(long[] cell, int n) {
+        long old = (long) CELL.getAndAdd(cell, FREED, (long) n << 1);
+        if ((old & MARK) != 0) {
+            Object wake;
+            lock.lock();
+            try {
+                wake = assignLocked(takeFreedLocked(false));
+            } finally {
+                lock.unlock();
+            }
+            wake(wake);
         }
     }
 
@@ -194,6 +365,9 @@ public final class BatchSemaphore {
                 if (STATE.compareAndSet(this, s, (s & ~WAITERS) + add)) {
                     break;
                 }
+            }
+            if (cell != null) {
+                clearMarkLocked();
             }
         }
         return wake;
@@ -259,6 +433,9 @@ public final class BatchSemaphore {
                 if (STATE.compareAndSet(this, s, (s | CLOSED) & ~WAITERS)) {
                     break;
                 }
+            }
+            if (cell != null) {
+                clearMarkLocked();
             }
             wakers = waiters.drainWakers();
         } finally {
@@ -362,22 +539,30 @@ public final class BatchSemaphore {
             BatchSemaphore sem = semaphore;
             sem.lock.lock();
             try {
+                if (sem.isClosed()) {
+                    return IS_CLOSED; // CLOSED is set under the lock: it stays clear below
+                }
+                // Deferred release: the freed permits count as available, and MARK makes
+                // every later releaseDeferred hand its permits out under the lock. With
+                // waiters queued MARK is set already and what is in `freed` is on its way
+                // to them (its releaser saw MARK and waits for this lock): not ours.
+                int freed = sem.cell == null || !sem.waiters.isEmpty() ? 0 : sem.takeFreedLocked(true);
                 int want = permits;
                 for (;;) {
                     long s = sem.state;
-                    if ((s & CLOSED) != 0) {
-                        return IS_CLOSED;
-                    }
-                    int take = Math.min(want, available(s));
+                    int take = Math.min(want, available(s) + freed);
                     // Takes what is there and, if that is not enough, says "waiters" in
                     // the same CAS: a release from now on takes the lock.
-                    long next = s - ((long) take << SHIFT) | (take < want ? WAITERS : 0L);
+                    long next = s + ((long) (freed - take) << SHIFT) | (take < want ? WAITERS : 0L);
                     if (STATE.compareAndSet(sem, s, next)) {
                         want -= take;
                         break;
                     }
                 }
                 if (want == 0) {
+                    if (sem.cell != null && sem.waiters.isEmpty()) {
+                        sem.clearMarkLocked();
+                    }
                     acquired = true;
                     return ACQUIRED;
                 }

@@ -89,6 +89,26 @@ public final class MpscChannel<T> {
      * busy (a push half done) stops: that producer checks DONE after its link and
      * drains itself. So every value pushed after DONE reaches the hook.
      *
+     * Giving slots back. From DEFERRED_MIN_CAPACITY slots on, the receiver gives a
+     * slot back with the semaphore's releaseDeferred (a getAndAdd on a padded cell of
+     * its own) instead of a CAS on the semaphore's state word, which every send
+     * CASes: with the producers on the other core that word crossed cores twice per
+     * message (ADR 0004, fourth pass). What a caller may observe is unchanged:
+     *   - a send or reserve is never refused, queued or kept waiting while a slot
+     *     the receiver freed is unused: an acquire that finds the state word empty
+     *     pulls the freed slots in under the semaphore's lock (once per batch), and
+     *     while a sender waits every receive hands its slot out at once, FIFO;
+     *   - trySend answers "full" only if no slot was free at one instant (both words
+     *     read under the lock, where freed slots can only be added);
+     *   - capacity() counts the freed slots (read under the lock). Under concurrent
+     *     sends and receives it is a snapshot, as before: it may count a slot a
+     *     receive freed after a concurrent send read the state word;
+     *   - I2 reads both words once admission is closed; after the close nothing
+     *     moves freed slots any more (the lock, and CLOSED set under it), so the
+     *     sum is exact. len() is the queue's and does not change.
+     * Below DEFERRED_MIN_CAPACITY a pull would take the lock for one or two slots,
+     * so the receiver releases directly (W2's capacity 1: a pull per message).
+     *
      * Linearizability. Admission (a permit, a count) and the push are two steps,
      * so for an instant a send holds a slot whose value is not in the queue yet,
      * as a reserved permit does. tryRecv answers null then, though the send may
@@ -124,6 +144,8 @@ public final class MpscChannel<T> {
     private static final int CLOSING = 8;
     private static final long ADMISSION_CLOSED = 1L;
     private static final long ONE = 2L;
+    /** From this capacity on, the receiver gives slots back through the semaphore's deferred release. */
+    private static final int DEFERRED_MIN_CAPACITY = 16;
 
     private static final VarHandle FLAGS;
     private static final VarHandle SENDERS;
@@ -147,6 +169,8 @@ public final class MpscChannel<T> {
     private final MpscQueue<T> queue = new MpscQueue<>();
     /** The bounded channel's slots; {@code null} when unbounded. */
     private final BatchSemaphore semaphore;
+    /** The semaphore's deferred-release cell, or null: see "Giving slots back". */
+    private final long[] freed;
     private final int capacity;
     private final Consumer<? super T> undelivered;
     /** What every recv() answers: see there. */
@@ -167,7 +191,12 @@ public final class MpscChannel<T> {
 
     private MpscChannel(int capacity, Consumer<? super T> undelivered) {
         this.capacity = capacity;
-        this.semaphore = capacity > 0 ? new BatchSemaphore(capacity) : null;
+        if (capacity >= DEFERRED_MIN_CAPACITY) {
+            this.semaphore = BatchSemaphore.withDeferredRelease(capacity);
+        } else {
+            this.semaphore = capacity > 0 ? new BatchSemaphore(capacity) : null;
+        }
+        this.freed = semaphore == null ? null : semaphore.deferredCell();
         this.undelivered = undelivered;
     }
 
@@ -340,7 +369,9 @@ public final class MpscChannel<T> {
     // ---- receiving (the one consumer) ------------------------------------------------
 
     private void taken(int n) {
-        if (semaphore != null) {
+        if (freed != null) {
+            semaphore.releaseDeferred(freed, n);
+        } else if (semaphore != null) {
             semaphore.release(n);
         } else {
             COUNT.getAndAdd(this, -ONE * n);
@@ -353,7 +384,7 @@ public final class MpscChannel<T> {
             return false; // admission is open: see CLOSING
         }
         if (semaphore != null) {
-            return semaphore.isClosed() && semaphore.availablePermits() == capacity;
+            return semaphore.closedWithAll(capacity);
         }
         return count == ADMISSION_CLOSED;
     }

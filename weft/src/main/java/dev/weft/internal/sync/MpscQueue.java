@@ -11,7 +11,7 @@ import java.util.Collection;
  *
  * @param <T> the type of the values
  */
-public final class MpscQueue<T> {
+public final class MpscQueue<T> extends MpscQueueTailPad<T> {
     /*
      * Implementation notes.
      *
@@ -66,7 +66,7 @@ public final class MpscQueue<T> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             TAIL = l.findVarHandle(MpscQueue.class, "tail", Node.class);
-            HEAD = l.findVarHandle(MpscQueue.class, "head", Node.class);
+            HEAD = l.findVarHandle(MpscQueueHead.class, "head", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -83,8 +83,6 @@ public final class MpscQueue<T> {
         }
     }
 
-    /** The stub; written by the consumer only. */
-    private volatile Node<T> head;
     /** The last node pushed; swapped by producers. */
     private volatile Node<T> tail;
 
@@ -194,4 +192,26 @@ public final class MpscQueue<T> {
         }
         return n;
     }
+}
+
+/*
+ * The padding of MpscQueue: `head` (written by the consumer per pop) and `tail`
+ * (swapped by the producers per push) on cache lines of their own, by inheritance
+ * (HotSpot lays a superclass's fields first). Each pad starts with an int so that
+ * the field after it cannot be placed in the 4-byte hole after the object header or
+ * an int-sized gap (the offsets were printed to check: head 72, tail 136).
+ */
+abstract class MpscQueueHeadPad {
+    int hp0;
+    long hp1, hp2, hp3, hp4, hp5, hp6, hp7;
+}
+
+abstract class MpscQueueHead<T> extends MpscQueueHeadPad {
+    /** The stub; written by the consumer only. */
+    volatile MpscQueue.Node<T> head;
+}
+
+abstract class MpscQueueTailPad<T> extends MpscQueueHead<T> {
+    int tp0;
+    long tp1, tp2, tp3, tp4, tp5, tp6, tp7;
 }

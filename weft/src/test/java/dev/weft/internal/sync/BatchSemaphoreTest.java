@@ -160,4 +160,70 @@ class BatchSemaphoreTest {
         assertThrows(IllegalArgumentException.class, () -> s.release(1));
         assertThrows(IllegalArgumentException.class, () -> new BatchSemaphore(-1));
     }
+
+    // ---- deferred release ----------------------------------------------------------
+
+    @Test
+    void deferredPermitsAreCountedAndPulledInByATryAcquire() {
+        BatchSemaphore s = BatchSemaphore.withDeferredRelease(2);
+        long[] cell = s.deferredCell();
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(2));
+        s.releaseDeferred(cell, 1);
+        assertEquals(1, s.availablePermits(), "a freed permit counts as available");
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(1), "and is taken, not refused");
+        assertEquals(BatchSemaphore.NO_PERMITS, s.tryAcquire(1));
+        s.releaseDeferred(cell, 2);
+        assertEquals(2, s.availablePermits());
+    }
+
+    @Test
+    void anAcquireThatWouldWaitTakesTheFreedPermitsInstead() {
+        BatchSemaphore s = BatchSemaphore.withDeferredRelease(3);
+        long[] cell = s.deferredCell();
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(3));
+        s.releaseDeferred(cell, 2);
+        Node n = new Node(s, 2);
+        assertEquals(BatchSemaphore.ACQUIRED, n.poll());
+        assertEquals(0, s.availablePermits());
+    }
+
+    @Test
+    void aWaiterIsServedByTheNextDeferredReleaseInOrder() {
+        BatchSemaphore s = BatchSemaphore.withDeferredRelease(2);
+        long[] cell = s.deferredCell();
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(2));
+        Node big = new Node(s, 2);
+        Node small = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, big.poll());
+        assertEquals(BatchSemaphore.PENDING, small.poll());
+        s.releaseDeferred(cell, 1);
+        assertFalse(big.waker.isWoken(), "1 of 2 assigned at once, not kept back");
+        assertEquals(BatchSemaphore.NO_PERMITS, s.tryAcquire(1), "no barging past waiters");
+        s.releaseDeferred(cell, 1);
+        assertEquals(1, big.waker.count());
+        assertFalse(small.waker.isWoken());
+        s.releaseDeferred(cell, 1);
+        assertEquals(1, small.waker.count());
+        assertEquals(BatchSemaphore.ACQUIRED, big.poll());
+        assertEquals(BatchSemaphore.ACQUIRED, small.poll());
+        s.releaseDeferred(cell, 1);
+        assertEquals(1, s.availablePermits(), "no one waits: the permit is deferred again");
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(1));
+    }
+
+    @Test
+    void closeKeepsCountingDeferredPermits() {
+        BatchSemaphore s = BatchSemaphore.withDeferredRelease(2);
+        long[] cell = s.deferredCell();
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(2));
+        Node n = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, n.poll());
+        s.close();
+        assertEquals(BatchSemaphore.IS_CLOSED, n.poll());
+        assertFalse(s.closedWithAll(2));
+        s.releaseDeferred(cell, 1);
+        s.release(1);
+        assertTrue(s.closedWithAll(2));
+        assertEquals(BatchSemaphore.IS_CLOSED, s.tryAcquire(1));
+    }
 }
