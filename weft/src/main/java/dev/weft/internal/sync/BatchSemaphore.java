@@ -69,9 +69,13 @@ public final class BatchSemaphore {
      *     to the older waiters: taking it would be barging). MARK is cleared under
      *     the lock where WAITERS is (the queue empty: assignLocked, close) and after
      *     an enqueue that did not need to wait. Invariant at every unlock:
-     *     WAITERS => MARK.
+     *     WAITERS <=> MARK. So while anyone waits, everything in `freed` was added
+     *     by a releaser that saw MARK and is on its way to hand it out: it is not
+     *     free (tryAcquire refuses, availablePermits leaves it out).
      *   - Permits leave `freed` only under the lock and only while not CLOSED (and
-     *     CLOSED is set under the lock). A reader holding the lock therefore sees
+     *     CLOSED is set under the lock; a releaseDeferred that saw MARK before a
+     *     close finds CLOSED once it has the lock and leaves its permits where they
+     *     are: close() has drained the waiters). A reader holding the lock therefore sees
      *     `freed` only grow between its reads: "too few in state, then freed empty"
      *     held at the moment `state` was read, which makes tryAcquire's NO_PERMITS
      *     linearizable, and availablePermits reads freed before and after state
@@ -82,7 +86,16 @@ public final class BatchSemaphore {
      *     (DeferredReleaseLincheckTest found the first availablePermits, state then
      *     freed under the lock, counting a permit twice.)
      * Nothing is flushed before the releaser waits: an acquirer pulls what it needs.
-     * forget() takes from `state` only (no deferred-release user forgets permits).
+     * The price: an acquire that finds the state word empty takes the lock to pull,
+     * even when `freed` turns out empty, so a trySend loop on a full channel locks
+     * once per try, a send that must wait locks twice (its try, then its enqueue),
+     * and availablePermits locks. A lock-free "freed is empty" check first would not
+     * be linearizable: a permit can enter `freed` and be pulled into `state` between
+     * the two reads, and "full" would then be an answer true at no instant.
+     * The releaser gives back only permits that were acquired (the channel's
+     * receiver frees the slot of a value it took), so no overflow check is needed
+     * on the pull. forget() takes from `state` only (no deferred-release user
+     * forgets permits).
      * Measured on W3 (bounded mpsc fan-in): see ADR 0004, "Fourth pass".
      *
      * close(): sets CLOSED, unlinks and wakes every waiter; their polls then fail and
@@ -93,7 +106,11 @@ public final class BatchSemaphore {
      * Wakers are called after the lock is released.
      *
      * Tested by BatchSemaphoreTest (FIFO with mixed sizes, drop while queued or
-     * assigned, close) and SemaphoreLincheckTest.
+     * assigned, close; deferred release: pulls, hand-outs to waiters, a releaser
+     * caught between its getAndAdd and the lock, against a newcomer, the count and
+     * a close), SemaphoreLincheckTest and DeferredReleaseLincheckTest (try-acquires,
+     * deferred and plain releases, close and the count; it has no waiting acquires,
+     * so MARK is covered by the unit tests and by the channel's stress tests).
      */
     /** The most permits a semaphore can hold. */
     public static final int MAX_PERMITS = Integer.MAX_VALUE >>> 1;
@@ -103,8 +120,8 @@ public final class BatchSemaphore {
     private static final int SHIFT = 2;
     private static final VarHandle STATE;
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
-    /** The index of `freed` in its padded cell: 56 bytes of the array on either side. */
-    private static final int FREED = 7;
+    /** The index of `freed` in its padded cell: 56 bytes of the array on either side (tests read it). */
+    static final int FREED = 7;
     private static final int CELL_LENGTH = 15;
     private static final long MARK = 1L;
 
@@ -175,7 +192,9 @@ public final class BatchSemaphore {
                 long s = state;
                 int after = freed(cell);
                 if (before == after) {
-                    return available(s) + after;
+                    // While someone waits, what is in `freed` is on its way to the waiters
+                    // (its releaser saw MARK): not free, as tryAcquire says.
+                    return (s & WAITERS) != 0 ? available(s) : available(s) + after;
                 }
             }
         } finally {
@@ -295,11 +314,15 @@ public final class BatchSemaphore {
      * if someone waits. See "Deferred release" in the notes.
      */
     public void releaseDeferred(long[] cell, int n) {
+        checkCount(n, "permits released");
         long old = (long) CELL.getAndAdd(cell, FREED, (long) n << 1);
         if ((old & MARK) != 0) {
             Object wake;
             lock.lock();
             try {
+                if ((state & CLOSED) != 0) {
+                    return; // close() drained the waiters; the permits stay counted in `freed`
+                }
                 wake = assignLocked(takeFreedLocked(false));
             } finally {
                 lock.unlock();

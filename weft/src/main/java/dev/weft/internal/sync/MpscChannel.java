@@ -63,7 +63,8 @@ public final class MpscChannel<T> {
      *       trySend / an unbounded send), the queue, the receiver's hands, the hook,
      *       or a SendError. A pushed value is never failed.
      *   I2  The receiver answers "closed and drained" (null) only when admission is
-     *       closed and no permit is out (bounded: availablePermits == capacity;
+     *       closed and no permit is out (bounded: the semaphore is closed with all
+     *       `capacity` permits free, counting those the receiver freed: closedWithAll;
      *       unbounded: count == CLOSED). Since admission is closed nothing new can
      *       come, and since no permit is out nothing admitted is still on its way.
      *   I3  No lost wake-up of the receiver: it writes rxWaker (volatile), then
@@ -98,11 +99,14 @@ public final class MpscChannel<T> {
      *     the receiver freed is unused: an acquire that finds the state word empty
      *     pulls the freed slots in under the semaphore's lock (once per batch), and
      *     while a sender waits every receive hands its slot out at once, FIFO;
-     *   - trySend answers "full" only if no slot was free at one instant (both words
-     *     read under the lock, where freed slots can only be added);
-     *   - capacity() counts the freed slots (read under the lock). Under concurrent
-     *     sends and receives it is a snapshot, as before: it may count a slot a
-     *     receive freed after a concurrent send read the state word;
+     *   - trySend answers "full" only if no slot was free at one instant: while a
+     *     sender waits it answers from the state word alone (the slots the receiver
+     *     freed are on their way to the waiters, FIFO), otherwise it reads both words
+     *     under the lock, where freed slots can only be added;
+     *   - capacity() counts the freed slots while no sender waits (read under the
+     *     lock), and, like trySend, not while one does. Under concurrent sends and
+     *     receives it is a snapshot, as before: it may count a slot a receive freed
+     *     after a concurrent send read the state word;
      *   - I2 reads both words once admission is closed; after the close nothing
      *     moves freed slots any more (the lock, and CLOSED set under it), so the
      *     sum is exact. len() is the queue's and does not change.

@@ -196,10 +196,13 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> {
 
 /*
  * The padding of MpscQueue: `head` (written by the consumer per pop) and `tail`
- * (swapped by the producers per push) on cache lines of their own, by inheritance
- * (HotSpot lays a superclass's fields first). Each pad starts with an int so that
- * the field after it cannot be placed in the 4-byte hole after the object header or
- * an int-sized gap (the offsets were printed to check: head 72, tail 136).
+ * (swapped by the producers per push) 64 bytes apart, so never on one cache line,
+ * by inheritance (HotSpot lays a superclass's fields first). Each pad starts with an
+ * int so that the field after it cannot be placed in the 4-byte hole after the
+ * object header or an int-sized gap (the offsets were printed to check: head 72,
+ * tail 136). Nothing pads after `tail`: the object allocated next (the first stub)
+ * may share its line, and 64 bytes do not keep the two off a pair of lines that the
+ * hardware fetches together; what was measured is in ADR 0004, fourth pass.
  */
 abstract class MpscQueueHeadPad {
     int hp0;

@@ -212,6 +212,36 @@ class BatchSemaphoreTest {
     }
 
     @Test
+    void permitsOnTheirWayToAWaiterAreNeitherFreeNorTakenByANewcomer() {
+        BatchSemaphore s = BatchSemaphore.withDeferredRelease(1);
+        long[] cell = s.deferredCell();
+        assertEquals(BatchSemaphore.ACQUIRED, s.tryAcquire(1));
+        Node waiter = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, waiter.poll());
+        // The releaser caught between its getAndAdd (which saw MARK) and the lock:
+        // one permit in the cell, not yet handed out.
+        cell[BatchSemaphore.FREED] += 2;
+        assertEquals(0, s.availablePermits(), "the permit is the waiter's, not free");
+        assertEquals(BatchSemaphore.NO_PERMITS, s.tryAcquire(1));
+        Node newcomer = new Node(s, 1);
+        assertEquals(BatchSemaphore.PENDING, newcomer.poll(), "no barging past the waiter");
+        assertFalse(waiter.waker.isWoken());
+        s.releaseDeferred(cell, 0); // the releaser gets the lock: everything in the cell goes out
+        assertEquals(1, waiter.waker.count());
+        assertFalse(newcomer.waker.isWoken());
+        assertEquals(BatchSemaphore.ACQUIRED, waiter.poll());
+        assertEquals(BatchSemaphore.PENDING, newcomer.poll());
+    }
+
+    @Test
+    void aDeferredReleaseRefusesANegativeCount() {
+        BatchSemaphore s = BatchSemaphore.withDeferredRelease(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.releaseDeferred(s.deferredCell(), -1));
+        assertTrue(e.getMessage().contains("got -1"), e.getMessage());
+    }
+
+    @Test
     void closeKeepsCountingDeferredPermits() {
         BatchSemaphore s = BatchSemaphore.withDeferredRelease(2);
         long[] cell = s.deferredCell();
