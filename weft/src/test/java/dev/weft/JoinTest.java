@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class JoinTest {
 
@@ -339,7 +340,7 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aJoinOverManyReadyChildrenPollsEachAboutOnceDespiteTheBudget() {
         int n = 100_000;
         java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
@@ -369,6 +370,11 @@ class JoinTest {
     // ---- joins over task handles ------------------------------------------------------
 
     /** Spawns one future task per manual future on {@code rt}; each finishes when its future does. */
+
+    /** A runtime with one worker: the joins' tasks run one at a time. */
+    private static dev.weft.runtime.Runtime oneWorker() {
+        return dev.weft.runtime.Runtime.builder().workerThreads(1).build();
+    }
     private static List<dev.weft.task.JoinHandle<Integer>> spawnEach(
             dev.weft.runtime.Runtime rt, List<ManualFuture<Integer>> fs) {
         return rt.blockOn(Future.pollFn(c -> {
@@ -391,9 +397,9 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aJoinOverTaskHandlesIsWokenOnlyByTheHandleItWaitsFor() {
-        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+        try (var rt = oneWorker()) {
             var fs = manual(4);
             var hs = spawnEach(rt, fs);
             var j = joinAll(hs);
@@ -411,9 +417,9 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aJoinOverTaskHandlesThrowsTheFirstFailureInTheListsOrderOnceAllFinished() {
-        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+        try (var rt = oneWorker()) {
             var fs = manual(3);
             var hs = spawnEach(rt, fs);
             var j = joinAll(hs);
@@ -434,9 +440,9 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aHandleListedTwiceInAJoinGivesItsValueTwice() {
-        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+        try (var rt = oneWorker()) {
             var fs = manual(2);
             var hs = spawnEach(rt, fs);
             var j = joinAll(List.of(hs.get(1), hs.get(0), hs.get(1)));
@@ -450,9 +456,9 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aTryJoinOverTaskHandlesStillFailsAsSoonAsAnyTaskFails() {
-        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+        try (var rt = oneWorker()) {
             var fs = manual(2);
             var hs = spawnEach(rt, fs);
             var j = tryJoinAll(hs);
@@ -466,9 +472,9 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aHandleListedTwiceBesideOtherFuturesIsRefusedNamingBothPositions() {
-        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+        try (var rt = oneWorker()) {
             var fs = manual(1);
             var h = spawnEach(rt, fs).get(0);
             var other = new ManualFuture<Integer>();
@@ -489,7 +495,7 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aJoinOverManyFinishedHandlesStillYieldsToOtherTasks() {
         int n = 10_000;
         try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().currentThread().build()) {
@@ -520,9 +526,9 @@ class JoinTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aDroppedJoinOverTaskHandlesIsNotWokenWhenTheTaskItWaitedForFinishes() {
-        try (dev.weft.runtime.Runtime rt = dev.weft.runtime.Runtime.builder().workerThreads(1).build()) {
+        try (var rt = oneWorker()) {
             var fs = manual(2);
             var hs = spawnEach(rt, fs);
             var j = joinAll(hs);

@@ -97,27 +97,27 @@ public final class JoinAll implements Future<Object[]> {
      * dropped join would drop them (a send among them hands its value back).
      */
     private static void refuseRepeatedHandles(Future<?>[] children) {
-        IdentityHashMap<Future<?>, Boolean> seen = null;
+        IdentityHashMap<Future<?>, Integer> seen = null;
         for (int i = 0; i < children.length; i++) {
             if (!(children[i] instanceof TaskCore<?> handle)) {
                 continue;
             }
-            boolean repeated = false;
+            int first = -1;
             if (children.length <= 8) { // join(a, b, ...): no map for a handful
-                for (int j = 0; j < i && !repeated; j++) {
-                    repeated = children[j] == handle;
+                for (int j = 0; j < i; j++) {
+                    if (children[j] == handle) {
+                        first = j;
+                        break;
+                    }
                 }
             } else {
                 if (seen == null) {
                     seen = new IdentityHashMap<>();
                 }
-                repeated = seen.put(handle, Boolean.TRUE) != null;
+                Integer earlier = seen.putIfAbsent(handle, i);
+                first = earlier == null ? -1 : earlier;
             }
-            if (repeated) {
-                int first = 0;
-                while (children[first] != handle) {
-                    first++;
-                }
+            if (first >= 0) {
                 IllegalArgumentException e = new IllegalArgumentException("the handle of task " + handle.id()
                         + " is listed twice in the join (positions " + first + " and " + i
                         + "); list each handle once, or use join (not tryJoin) over handles only");

@@ -24,14 +24,16 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
      * the handler may reuse what they held. A branch that throws ends the select the
      * same way, with its exception.
      *
-     * Allocation: a select per message in a loop is the common use, so the engine is
-     * a static method over the caller's array of branches (a branch slot is nulled
-     * when its future is dropped) and a BranchAccess that tells it a branch's future, its
-     * precondition and its handler: one constant per kind of select, not an object
-     * per select. A Select therefore costs itself and its copy of the branches (it
-     * was that, plus an engine object and an array of the branches' futures, and
-     * before that five objects more). When the handler answers the branch's own
-     * value (`on(f)`, `v -> v`), the branch's Poll is the select's: it is immutable.
+     * Allocation: a select per message in a loop is the common use, so the engine is a
+     * static method over the caller's array of branches (a branch slot is nulled when
+     * its future is dropped) and a BranchAccess that tells it a branch's future, its
+     * precondition and its handler: one constant per kind of select, not an object per
+     * select. The access is also what Drops.dropAll reads a branch's future through,
+     * so dropping the losers makes no lambda either. A Select therefore costs itself
+     * and its copy of the branches (it was that, plus an engine object and an array of
+     * the branches' futures, and before that five objects more). When the handler
+     * answers the branch's own value (`on(f)`, `v -> v`), the branch's Poll is the
+     * select's: it is immutable.
      *
      * Tested by SelectTest (fairness, bias, preconditions, else, a million selects
      * leaving no registration behind).
@@ -98,11 +100,11 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
                 p = access.future(branch).poll(cx);
             } catch (Throwable t) {
                 branches[i] = null;
-                throw Throwing.sneaky(Drops.keep(t, dropAll(branches, access)));
+                throw Throwing.sneaky(Drops.keep(t, Drops.dropAll(branches, access)));
             }
             if (p.isReady()) {
                 branches[i] = null;
-                throwIfFailed(dropAll(branches, access));
+                throwIfFailed(Drops.dropAll(branches, access));
                 Object value = p.value();
                 R r;
                 try {
@@ -118,7 +120,7 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
         if (anyEnabled) {
             return Poll.pending();
         }
-        throwIfFailed(dropAll(branches, access));
+        throwIfFailed(Drops.dropAll(branches, access));
         if (otherwise == null) {
             throw new IllegalStateException("every branch of this select is disabled and it has no orElse branch;"
                     + " add .orElse(...) for that case");
@@ -132,17 +134,13 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
 
     /** Drops the future of every branch still held and nulls its slot. */
     public static <B> void dropBranches(B[] branches, BranchAccess<? super B, ?> access) {
-        throwIfFailed(dropAll(branches, access));
+        throwIfFailed(Drops.dropAll(branches, access));
     }
 
     private static void throwIfFailed(Throwable failure) {
         if (failure != null) {
             throw Throwing.sneaky(failure);
         }
-    }
-
-    private static <B> Throwable dropAll(B[] branches, BranchAccess<? super B, ?> access) {
-        return Drops.dropAll(branches, access); // the access itself: no lambda per select
     }
 
     @Override
