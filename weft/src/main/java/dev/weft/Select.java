@@ -25,7 +25,9 @@ import java.util.concurrent.Callable;
  *   <li>The first branch to be ready wins. Every other branch is
  *       {@linkplain Future#drop() dropped} before the winner's handler runs; its
  *       value is the select's value. A branch that throws ends the select with its
- *       exception, after dropping the others.</li>
+ *       exception, after dropping the others. If dropping a loser throws once a
+ *       branch is ready, the handler does not run and the select throws a
+ *       {@link SelectDropException} that keeps the winner's value.</li>
  *   <li>{@link Branch#when(boolean) when(false)} disables a branch before the select
  *       starts (Rust's {@code , if precondition}); a disabled branch's future is
  *       never polled, and is dropped with the select. When every branch is

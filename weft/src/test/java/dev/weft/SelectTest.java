@@ -247,10 +247,9 @@ class SelectTest {
         assertEquals(0, failing.drops(), "the failed branch finished: it is not dropped");
     }
 
-    @Test
-    void aBranchFailureIsKeptWhenDroppingALoserThrows() {
-        IllegalStateException dropFailure = new IllegalStateException("drop failed");
-        Future<String> badDrop = new Future<>() {
+    /** A future that is always pending and whose drop throws {@code failure}. */
+    private static Future<String> pendingWithThrowingDrop(RuntimeException failure) {
+        return new Future<>() {
             @Override
             public Poll<String> poll(Context c) {
                 return Poll.pending();
@@ -258,14 +257,51 @@ class SelectTest {
 
             @Override
             public void drop() {
-                throw dropFailure;
+                throw failure;
             }
         };
+    }
+
+    @Test
+    void aBranchFailureIsKeptWhenDroppingALoserThrows() {
+        IllegalStateException dropFailure = new IllegalStateException("drop failed");
         IOException boom = new IOException("boom");
-        Select<String> s = select(on(badDrop), on(Future.<String>failed(boom))).biased();
+        Select<String> s = select(on(pendingWithThrowingDrop(dropFailure)), on(Future.<String>failed(boom))).biased();
         Throwable thrown = assertThrows(Throwable.class, () -> s.poll(cx));
         assertSame(boom, thrown);
         assertTrue(List.of(thrown.getSuppressed()).contains(dropFailure));
+    }
+
+    @Test
+    void aWinnersValueIsHandedBackWhenDroppingALoserThrows() {
+        IllegalStateException dropFailure = new IllegalStateException("drop failed");
+        IllegalStateException secondFailure = new IllegalStateException("second drop failed");
+        AtomicBoolean handled = new AtomicBoolean();
+        Select<String> s = select(
+                on(pendingWithThrowingDrop(dropFailure)),
+                on(Future.ready("message"), v -> {
+                    handled.set(true);
+                    return v;
+                }),
+                on(pendingWithThrowingDrop(secondFailure))).biased();
+        SelectDropException thrown = assertThrows(SelectDropException.class, () -> s.poll(cx));
+        assertEquals(1, thrown.winner());
+        assertEquals("message", thrown.winnerValue());
+        assertSame(dropFailure, thrown.getCause());
+        assertTrue(List.of(dropFailure.getSuppressed()).contains(secondFailure));
+        assertFalse(handled.get(), "the handler does not run when a loser's drop failed");
+        assertTrue(thrown.getMessage().contains("branch 1"), thrown.getMessage());
+        assertThrows(IllegalStateException.class, () -> s.poll(cx), "the failed select is complete");
+    }
+
+    @Test
+    void anyHandsTheWinnersValueBackWhenDroppingALoserThrows() {
+        IllegalStateException dropFailure = new IllegalStateException("drop failed");
+        Future<Select.Winner<String>> f = Select.any(List.of(pendingWithThrowingDrop(dropFailure), Future.ready("c")));
+        SelectDropException thrown = assertThrows(SelectDropException.class, () -> f.poll(cx));
+        assertEquals(1, thrown.winner());
+        assertEquals("c", thrown.winnerValue());
+        assertSame(dropFailure, thrown.getCause());
     }
 
     @Test

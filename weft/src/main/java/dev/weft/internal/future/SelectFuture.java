@@ -3,6 +3,7 @@ package dev.weft.internal.future;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.SelectDropException;
 import dev.weft.internal.Throwing;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,7 +23,9 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
      * after it. The first ready branch wins: the others are dropped (releasing their
      * waker registrations, queued requests, child tasks) before its handler runs, so
      * the handler may reuse what they held. A branch that throws ends the select the
-     * same way, with its exception.
+     * same way, with its exception. A loser whose drop throws fails the select with a
+     * SelectDropException that keeps the winner's value (the handler does not run), so
+     * a value the winner took (a received message) is handed back, not lost.
      *
      * Allocation: a select per message in a loop is the common use, so the engine is a
      * static method over the caller's array of branches (a branch slot is nulled when
@@ -81,7 +84,8 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
     /**
      * One poll of a select over {@code branches}: the select's value (ready; every
      * branch has then been dropped and its slot nulled), or pending. A branch that
-     * throws ends the select with its exception, the others dropped.
+     * throws ends the select with its exception, the others dropped; a loser's drop
+     * that throws after a branch was ready ends it with a {@link SelectDropException}.
      */
     public static <B, R> Poll<R> pollBranches(Context cx, B[] branches, boolean biased,
             Callable<? extends R> otherwise, BranchAccess<? super B, ? extends R> access) {
@@ -104,8 +108,11 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
             }
             if (p.isReady()) {
                 branches[i] = null;
-                throwIfFailed(Drops.dropAll(branches, access));
                 Object value = p.value();
+                Throwable dropFailure = Drops.dropAll(branches, access);
+                if (dropFailure != null) {
+                    throw new SelectDropException(i, value, dropFailure);
+                }
                 R r;
                 try {
                     r = access.handle(branch, i, value);
