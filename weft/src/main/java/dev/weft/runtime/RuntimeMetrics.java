@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import dev.weft.internal.runtime.RuntimeCore;
+import dev.weft.internal.time.TimeDriver;
 
 /**
  * A snapshot of a runtime's counters. Each reading is taken when its method is
@@ -49,6 +50,17 @@ public final class RuntimeMetrics {
     /** Idle threads in the blocking pool. */
     public int idleBlockingThreads() {
         return core.idleBlockingThreads();
+    }
+
+    /**
+     * Timers in the runtime's wheel: sleeps, timeouts, intervals and delay-queue
+     * deadlines armed and not yet fired or dropped. 0 on a runtime built without
+     * time. A count that only grows is a leak: something arms timers and never
+     * awaits or drops them.
+     */
+    public int pendingTimers() {
+        TimeDriver time = core.timeDriver();
+        return time == null ? 0 : time.pendingTimers();
     }
 
     /** Blocking jobs waiting for a thread. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.runtime.Runtime;
+import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import java.time.Duration;
@@ -55,6 +56,29 @@ class ClockTest {
             assertFalse(sleeper.isFinished(), "5 ms of a 10 ms sleep");
             clock.advance(Duration.ofMillis(5)).await();
             assertTrue(sleeper.isFinished());
+        }
+    }
+
+    @Test
+    void theRuntimesMetricsCountArmedTimersUntilTheyFireOrAreDropped() throws Exception {
+        try (Runtime rt = manual()) {
+            assertEquals(0, rt.metrics().pendingTimers());
+            JoinHandle<Void> fires = rt.spawn(() -> {
+                sleep(Duration.ofMillis(10)).await();
+            });
+            JoinHandle<Void> aborted = rt.spawn(() -> {
+                sleep(Duration.ofDays(1)).await();
+            });
+            waitUntil(() -> rt.metrics().pendingTimers() == 2);
+            rt.clock().advance(Duration.ofMillis(10)).await();
+            fires.await();
+            assertEquals(1, rt.metrics().pendingTimers(), "the fired timer left the wheel");
+            aborted.abort();
+            assertThrows(JoinError.class, aborted::await);
+            assertEquals(0, rt.metrics().pendingTimers(), "the aborted task's sleep was dropped");
+        }
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            assertEquals(0, rt.metrics().pendingTimers(), "a runtime without time has no timers");
         }
     }
 
