@@ -1,5 +1,6 @@
 package dev.weft;
 
+import static dev.weft.Conditions.waitUntil;
 import static dev.weft.Join.join;
 import static dev.weft.Join.joinAll;
 import static dev.weft.Join.tryJoin;
@@ -384,16 +385,6 @@ class JoinTest {
             }
             return Poll.ready(hs);
         }));
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.yield();
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import static dev.weft.Conditions.waitUntil;
 import static dev.weft.Select.on;
 import static dev.weft.Select.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,6 @@ import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,17 +41,6 @@ class BroadcastTest {
     @AfterEach
     void close() {
         rt.close();
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     // ---- channel(capacity)

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import static dev.weft.Conditions.waitUntil;
 import static dev.weft.Select.on;
 import static dev.weft.Select.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -358,16 +358,5 @@ class OnceCellTest {
         c.set(v);
         assertSame(v, c.get());
         assertSame(v, c.getOrInit(() -> Future.ready(List.of())).await());
-    }
-
-    private static void waitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import static dev.weft.Conditions.waitUntil;
 import static dev.weft.Select.on;
 import static dev.weft.Select.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,6 @@ import dev.weft.task.JoinHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,10 +39,6 @@ class WatchTest {
     @AfterEach
     void close() {
         rt.close();
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        BroadcastTest.waitUntil(condition);
     }
 
     static <T> Poll<T> pollOnce(Future<T> f, CountingWaker w) {

@@ -1,5 +1,6 @@
 package dev.weft.time;
 
+import static dev.weft.Conditions.waitUntil;
 import static dev.weft.time.Time.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -213,11 +214,5 @@ class ClockTest {
             }
         }
         return false;
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            Thread.sleep(1);
-        }
     }
 }
