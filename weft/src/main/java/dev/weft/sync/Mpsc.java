@@ -502,27 +502,18 @@ public final class Mpsc {
         }
     }
 
-    /**
-     * The receiving end of a bounded channel. There is one; it belongs to one task
-     * at a time (its futures, {@code tryRecv}, {@code drain} and {@code close} must
-     * not run concurrently with each other). Its state queries may be read from any
-     * thread.
-     *
-     * <p>Memory consistency effects: see {@link Mpsc}.
-     *
-     * @param <T> the type of the values
-     */
-    public static final class Receiver<T> implements AutoCloseable {
-        private final MpscChannel<T> chan;
+    /** What both receivers do: receive, drain, close, and tell the channel's state. */
+    private abstract static class ReceiverHandle<T> implements AutoCloseable {
+        final MpscChannel<T> chan;
 
-        Receiver(MpscChannel<T> chan) {
+        ReceiverHandle(MpscChannel<T> chan) {
             this.chan = chan;
         }
 
         /**
          * A future of the next value; {@code null} once the channel is closed and
-         * every value was taken (or, with a hook, once this receiver closed). Gives
-         * one slot back to the senders.
+         * every value was taken (or, with a hook, once this receiver closed). In a
+         * bounded channel, taking a value gives its slot back to the senders.
          *
          * <p>Cancel safety: cancel safe. A value leaves the channel only in the poll
          * that returns it: a receive that loses a select, or is dropped by an abort,
@@ -612,6 +603,22 @@ public final class Mpsc {
         /** Whether the channel is closed: by this receiver, or because every sender closed. */
         public boolean isClosed() {
             return chan.isClosed();
+        }
+    }
+
+    /**
+     * The receiving end of a bounded channel. There is one; it belongs to one task
+     * at a time (its futures, {@code tryRecv}, {@code drain} and {@code close} must
+     * not run concurrently with each other). Its state queries may be read from any
+     * thread.
+     *
+     * <p>Memory consistency effects: see {@link Mpsc}.
+     *
+     * @param <T> the type of the values
+     */
+    public static final class Receiver<T> extends ReceiverHandle<T> {
+        Receiver(MpscChannel<T> chan) {
+            super(chan);
         }
 
         /** Free slots now. */
@@ -743,78 +750,9 @@ public final class Mpsc {
      *
      * @param <T> the type of the values
      */
-    public static final class UnboundedReceiver<T> implements AutoCloseable {
-        private final MpscChannel<T> chan;
-
+    public static final class UnboundedReceiver<T> extends ReceiverHandle<T> {
         UnboundedReceiver(MpscChannel<T> chan) {
-            this.chan = chan;
-        }
-
-        /**
-         * A future of the next value; {@code null} once the channel is closed and
-         * every value was taken (or, with a hook, once this receiver closed).
-         *
-         * <p>Cancel safety: cancel safe; a value leaves the channel only in the poll
-         * that returns it.
-         */
-        public Future<T> recv() {
-            return chan.recv();
-        }
-
-        /**
-         * Moves up to {@code limit} values into {@code into}, waiting only while there
-         * is none.
-         *
-         * <p>Cancel safety: cancel safe, as {@link Receiver#recvMany}.
-         *
-         * @return a future of the number added; {@code 0} means closed and drained
-         * @throws IllegalArgumentException if {@code limit} is below 1
-         */
-        public Future<Integer> recvMany(Collection<? super T> into, int limit) {
-            Objects.requireNonNull(into, "into");
-            checkLimit(limit);
-            return chan.recvMany(into, limit);
-        }
-
-        /** The next value if one is in the channel now, else {@code null}; never waits. */
-        public T tryRecv() {
-            return chan.tryRecv();
-        }
-
-        /**
-         * {@code recv().await()}, for threads outside the runtime's workers (Tokio's
-         * {@code blocking_recv}).
-         *
-         * @throws IllegalStateException if called on a scheduler worker
-         */
-        public T blockingRecv() {
-            return recv().await();
-        }
-
-        /** As {@link Receiver#close()}. */
-        @Override
-        public void close() {
-            chan.closeReceiver();
-        }
-
-        /** As {@link Receiver#drain()}. */
-        public List<T> drain() {
-            return chan.drain();
-        }
-
-        /** Values in the channel now (a walk: O(len)). */
-        public int len() {
-            return chan.len();
-        }
-
-        /** Whether no value is in the channel now. */
-        public boolean isEmpty() {
-            return chan.isEmpty();
-        }
-
-        /** Whether the channel is closed: by this receiver, or because every sender closed. */
-        public boolean isClosed() {
-            return chan.isClosed();
+            super(chan);
         }
 
         @Override
