@@ -383,4 +383,109 @@ class RuntimeTest {
         ShutdownReport a = rt.shutdown(Duration.ofSeconds(5));
         assertSame(a, rt.shutdown(Duration.ofSeconds(5)));
     }
+
+    /** A future task that spins in its first poll until {@code release} is set, holding its worker. */
+    private static Future<Integer> holdingTheWorker(CountDownLatch polling, AtomicBoolean release) {
+        return Future.pollFn(cx -> {
+            polling.countDown();
+            while (!release.get()) {
+                Thread.onSpinWait();
+            }
+            return Poll.ready(1);
+        });
+    }
+
+    /** A future that records whether it was polled or dropped, and stays pending. */
+    private static Future<Integer> recording(AtomicBoolean polled, AtomicBoolean dropped) {
+        return new Future<>() {
+            @Override
+            public Poll<Integer> poll(dev.weft.Context cx) {
+                polled.set(true);
+                return Poll.pending();
+            }
+
+            @Override
+            public void drop() {
+                dropped.set(true);
+            }
+        };
+    }
+
+    @Test
+    void liveTasksCountsFutureTasksBeforeAndDuringTheirFirstPoll() throws Exception {
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            CountDownLatch polling = new CountDownLatch(1);
+            AtomicBoolean release = new AtomicBoolean();
+            JoinHandle<Integer> holder = rt.spawn(holdingTheWorker(polling, release));
+            assertTrue(polling.await(10, TimeUnit.SECONDS));
+            JoinHandle<Integer> queued = rt.spawn(Future.ready(2)); // waits behind the holder, unpolled
+            assertEquals(2, rt.metrics().liveTasks());
+            release.set(true);
+            assertEquals(1, rt.blockOn(holder));
+            assertEquals(2, rt.blockOn(queued));
+            while (rt.metrics().liveTasks() > 0) {
+                Thread.onSpinWait(); // a handle completes just before its task leaves the count
+            }
+        }
+    }
+
+    @Test
+    void shutdownDropsAFutureTaskThatWasNeverPolled() throws Exception {
+        Runtime rt = Runtime.builder().workerThreads(1).build();
+        CountDownLatch polling = new CountDownLatch(1);
+        AtomicBoolean release = new AtomicBoolean();
+        rt.spawn(holdingTheWorker(polling, release));
+        assertTrue(polling.await(10, TimeUnit.SECONDS));
+        AtomicBoolean polled = new AtomicBoolean();
+        AtomicBoolean dropped = new AtomicBoolean();
+        JoinHandle<Integer> queued = rt.spawn(recording(polled, dropped));
+        ShutdownReport[] report = new ShutdownReport[1];
+        Thread closer = new Thread(() -> report[0] = rt.shutdown(Duration.ofSeconds(10)));
+        closer.start();
+        while (true) { // until shutdown refuses new tasks: it has begun cancelling
+            try {
+                rt.spawn(Future.ready(0));
+            } catch (IllegalStateException refused) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        release.set(true);
+        closer.join(TimeUnit.SECONDS.toMillis(20));
+        assertTrue(report[0].isClean(), report[0].toString());
+        assertFalse(polled.get(), "a task queued before the shutdown and never polled runs no poll after it");
+        assertTrue(dropped.get());
+        assertTrue(assertThrows(JoinError.class, queued::await).isCancelled());
+    }
+
+    @Test
+    void shutdownReportsFutureTasksLeftOnAWorkerThatOutlivedTheDeadline() throws Exception {
+        Runtime rt = Runtime.builder().workerThreads(1).build();
+        AtomicBoolean release = new AtomicBoolean();
+        CountDownLatch polling = new CountDownLatch(1);
+        AtomicBoolean polled = new AtomicBoolean();
+        AtomicBoolean dropped = new AtomicBoolean();
+        List<JoinHandle<Integer>> child = new ArrayList<>();
+        JoinHandle<Integer> stubborn = rt.spawn(Future.pollFn(cx -> {
+            child.add(Task.spawn(recording(polled, dropped))); // into this worker's LIFO slot
+            polling.countDown();
+            while (!release.get()) {
+                Thread.onSpinWait(); // never returns before the deadline: shutdown cannot drop it
+            }
+            return Poll.ready(1);
+        }));
+        assertTrue(polling.await(10, TimeUnit.SECONDS));
+        ShutdownReport report = rt.shutdown(Duration.ofMillis(200));
+        release.set(true);
+        assertFalse(report.isClean());
+        Set<Long> ids = ConcurrentHashMap.newKeySet();
+        for (ShutdownReport.TaskInfo info : report.unfinished()) {
+            assertEquals("future", info.kind());
+            ids.add(info.id());
+        }
+        assertEquals(Set.of(stubborn.id(), child.get(0).id()), ids, report.toString());
+        assertTrue(assertThrows(JoinError.class, child.get(0)::await).isCancelled());
+        assertFalse(polled.get());
+        assertTrue(dropped.get());
+    }
 }

@@ -40,6 +40,17 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
      * tasks stay alive; see TaskCore's notes on size). Only the polling worker touches
      * it; the state CAS that starts each run orders one run's write before the next.
      *
+     * Registration: the task enters the runtime's registry only when its first poll
+     * is pending, in the same step that keeps cx; until then the registry only counts
+     * it (addUnpolled at spawn, removeUnpolled after the first poll or the drop). So
+     * cx != null means "in the registry", and leaveRegistry() takes the task out of
+     * whichever of the two holds it. A task that finishes in its first poll (W1: all
+     * of them) touches no registry list: see TaskRegistry's notes for the measurement.
+     * Shutdown closes the registry, then aborts the tasks in it; an unpolled task is
+     * in a run queue instead, and the run that would poll it first drops it once the
+     * registry is closed, as abort() would have. A first poll that is pending after
+     * the registry closed finds the add refused and drops the future too.
+     *
      * Tested by FutureTaskTest and the cancellation cases of JoinHandleTest.
      */
     static final int RUNNING = 1;
@@ -84,12 +95,12 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
                 return;
             }
         } while (!STATE.compareAndSet(this, s, (s | RUNNING) & ~NOTIFIED));
-        if ((s & CANCELLED) != 0) {
-            dropFuture();
+        Context c = cx;
+        if ((s & CANCELLED) != 0 || (c == null && runtime.registry.isClosed())) {
+            dropFuture(); // aborted, or never polled and the runtime is shutting down
             return;
         }
         Poll<T> p;
-        Context c = cx;
         if (c == null) {
             c = ContextAccess.get().budgeted(this); // first poll: a full budget
         } else {
@@ -114,7 +125,15 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
             finishWithValue(p.value());
             return;
         }
-        cx = c;
+        if (cx == null) {
+            // Pending after the first poll: the task joins the registry (see the notes).
+            if (!runtime.registry.add(this)) {
+                dropFuture(); // shutdown began during the poll; still counted unpolled
+                return;
+            }
+            cx = c;
+            runtime.registry.removeUnpolled();
+        }
         for (;;) {
             s = state;
             if ((s & CANCELLED) != 0) {
@@ -133,7 +152,6 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
     private void dropFuture() {
         Future<T> f = future;
         future = null;
-        cx = null;
         state = COMPLETE;
         try {
             if (f != null) {
@@ -142,7 +160,17 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
         } catch (Throwable t) {
             runtime.logDropFailure(this, t);
         } finally {
-            finishCancelled();
+            finishCancelled(); // reads cx (leaveRegistry): cleared only after
+            cx = null;
+        }
+    }
+
+    @Override
+    void leaveRegistry() {
+        if (cx != null) {
+            super.leaveRegistry();
+        } else {
+            runtime.registry.removeUnpolled();
         }
     }
 

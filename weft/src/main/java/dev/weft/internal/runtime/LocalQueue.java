@@ -2,6 +2,7 @@ package dev.weft.internal.runtime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 
 /**
  * A worker's run queue: a fixed ring that its owner fills and empties, and from
@@ -148,6 +149,21 @@ final class LocalQueue {
     /** Any thread: whether tasks are queued (a racy snapshot). */
     boolean isEmpty() {
         return (int) TAIL.getAcquire(this) - (int) HEAD.getAcquire(this) <= 0;
+    }
+
+    /**
+     * Any thread: adds the queued tasks to {@code into}, a racy look meant for a queue
+     * whose owner is stuck in a poll (shutdown's report); a task popped meanwhile may
+     * appear, so callers skip finished ones.
+     */
+    void collect(List<? super FutureTask<?>> into) {
+        int t = (int) TAIL.getAcquire(this);
+        for (int i = (int) HEAD.getAcquire(this); t - i > 0; i++) {
+            FutureTask<?> task = ring[i & MASK];
+            if (task != null) {
+                into.add(task);
+            }
+        }
     }
 
     /** Any thread: how many tasks are queued (a racy snapshot). */

@@ -10,8 +10,11 @@ import dev.weft.runtime.UnhandledExceptionPolicy;
 import dev.weft.task.JoinHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -184,7 +187,9 @@ public final class RuntimeCore {
         if (rethrown) {
             task.markFailureRethrown();
         }
-        register(task, "spawn");
+        if (!registry.addUnpolled()) { // counted now, listed if its first poll is pending
+            throw closedException("spawn");
+        }
         task.start();
         return task;
     }
@@ -317,7 +322,19 @@ public final class RuntimeCore {
             Thread.currentThread().interrupt(); // keep the caller's interrupt; report what is left
         }
         List<ShutdownReport.TaskInfo> unfinished = new ArrayList<>();
-        for (TaskCore<?> t : registry.snapshot()) {
+        List<TaskCore<?>> left = registry.snapshot();
+        if (!alive.isEmpty()) {
+            // A future task in or before its first poll is in no registry list (TaskRegistry's
+            // notes); on workers that outlived the deadline it is still there: report it too.
+            Set<TaskCore<?>> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+            listed.addAll(left);
+            for (FutureTask<?> t : scheduler.tasksOnWorkers()) {
+                if (!t.isFinished() && listed.add(t)) {
+                    left.add(t);
+                }
+            }
+        }
+        for (TaskCore<?> t : left) {
             unfinished.add(info(t));
         }
         List<ShutdownReport.TaskInfo> cancelledUnrun = new ArrayList<>();

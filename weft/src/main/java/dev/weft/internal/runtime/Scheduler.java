@@ -1,5 +1,8 @@
 package dev.weft.internal.runtime;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Weft's work-stealing scheduler for future tasks: a fixed set of platform worker
  * threads, each with a local run queue and a LIFO slot, a global queue, stealing,
@@ -123,6 +126,25 @@ final class Scheduler {
             }
         }
         return alive;
+    }
+
+    /**
+     * After a {@link #stop} that left workers alive: the tasks they are polling and the
+     * tasks still queued on them (LIFO slots, local queues), a racy look. A future task
+     * in or before its first poll is in no registry list, so shutdown's report finds it
+     * here.
+     */
+    List<FutureTask<?>> tasksOnWorkers() {
+        List<FutureTask<?>> all = new ArrayList<>();
+        for (Worker w : workers) {
+            for (FutureTask<?> t : new FutureTask<?>[] {w.currentTask, w.lifo}) {
+                if (t != null) {
+                    all.add(t);
+                }
+            }
+            w.local.collect(all);
+        }
+        return all;
     }
 
     int queuedGlobal() {

@@ -206,7 +206,7 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
 
     /** The outcome is set: leave the registry, wake the awaiter, run the callbacks. */
     private void published() {
-        runtime.registry.remove(this);
+        leaveRegistry();
         Waker w = joinWaker;
         if (w != null) {
             w.wake();
@@ -217,6 +217,11 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
                 runCallback(c.action);
             }
         }
+    }
+
+    /** Called once the outcome is set: the task leaves the registry (FutureTask: or its count). */
+    void leaveRegistry() {
+        runtime.registry.remove(this);
     }
 
     /** Runs {@code action} once the task has finished: at once if it has. */

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,6 +18,16 @@ import java.util.concurrent.locks.LockSupport;
  * release, which, measured on the spawn benchmark (W1, thread tasks), made the
  * registry the largest single cost of a spawn: a virtual thread that parks unmounts
  * and must be rescheduled.
+ *
+ * <p>A future task joins the lists only when its first poll leaves it pending; until
+ * that poll it is only counted ({@link #addUnpolled}), and most future tasks finish
+ * in that poll and never touch a shard. The lists are written by the spawner and the
+ * finisher, two threads, so every add and remove was a cache miss on the shard and on
+ * a neighbour task: measured on W1 (a million future tasks spawned from one thread),
+ * the spawner spent half its time in {@code add}. The count is a {@link LongAdder}:
+ * the spawner and the workers each update a cell of their own. Shutdown still reaches
+ * the counted tasks: they sit in a run queue, and a worker drops a task it is about to
+ * poll for the first time once the registry is closed (FutureTask's notes).
  */
 final class TaskRegistry {
     private static final VarHandle LOCKED;
@@ -34,6 +45,8 @@ final class TaskRegistry {
     /** Set once shutdown begins: no task may join, and each removal wakes the shutdown. */
     private volatile boolean closed;
     private volatile Thread shutdownWaiter;
+    /** Future tasks spawned and not yet polled (nor dropped): live, but in no list. */
+    private final LongAdder unpolled = new LongAdder();
 
     TaskRegistry(int workers) {
         int n = Integer.highestOneBit(Math.max(64, workers * 16) - 1) << 1;
@@ -73,6 +86,35 @@ final class TaskRegistry {
         }
     }
 
+    /**
+     * Counts a new future task that is not in the lists until a poll leaves it pending;
+     * answers {@code false} if the runtime is shutting down. Counted before the check,
+     * so that a shutdown that closes the registry meanwhile either refuses the spawn
+     * or sees the count (and waits for the task to be dropped).
+     */
+    boolean addUnpolled() {
+        unpolled.increment();
+        if (closed) {
+            unpolled.decrement();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A task counted by {@link #addUnpolled} was polled once (and, if pending, added
+     * before this call) or dropped: it leaves the count.
+     */
+    void removeUnpolled() {
+        unpolled.decrement();
+        wakeShutdown();
+    }
+
+    /** Whether shutdown has begun: new tasks are refused, unpolled ones dropped. */
+    boolean isClosed() {
+        return closed;
+    }
+
     void remove(TaskCore<?> task) {
         Shard s = shardOf(task);
         s.lock();
@@ -96,6 +138,10 @@ final class TaskRegistry {
         } finally {
             s.unlock();
         }
+        wakeShutdown();
+    }
+
+    private void wakeShutdown() {
         if (closed) {
             Thread w = shutdownWaiter;
             if (w != null) {
@@ -133,7 +179,9 @@ final class TaskRegistry {
     }
 
     int size() {
-        int n = 0;
+        // The count before the lists: a task leaves the count only after it joined a
+        // list (if it did), so a task moving from one to the other is seen at least once.
+        int n = (int) unpolled.sum();
         for (Shard s : shards) {
             s.lock();
             try {
