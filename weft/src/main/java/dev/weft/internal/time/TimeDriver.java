@@ -4,6 +4,7 @@ import dev.weft.Waker;
 import dev.weft.internal.sync.SpinLock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -37,7 +38,17 @@ public final class TimeDriver {
      * sent before the driver parks is not lost.
      *
      * Firing. Entries are taken out of the wheel and marked FIRED under the lock;
-     * their wakers are called after it is released.
+     * their wakers are called after it is released. A batch of HAND_OFF_AT wakes
+     * or more is called from a virtual thread started for it, when the clock is not
+     * pausable: a wake that unparks a thread task from this platform thread goes
+     * through the JDK scheduler's external submission queue (a wrapper object, a
+     * shared queue and a signal to a carrier, per wake: W5 fires 1,000 a
+     * millisecond), while from a virtual thread it is a push onto its carrier's own
+     * queue. A pausable clock calls every waker here, before it looks for
+     * quiescence again: the activity count must see each woken task counted back
+     * in before the driver reads it (docs/adr/0003). Wakers may be called from any
+     * thread, and late by the start of one virtual thread; none is lost or called
+     * twice (each fired entry's waker is read once, here).
      *
      * Lock. A spin lock (SpinLock): acquired by one CAS, released by a release
      * store. ReentrantLock's release is a full fence, and the armed-timeout path
@@ -47,12 +58,16 @@ public final class TimeDriver {
      */
     private static final long TICK_NANOS = 1_000_000;
     private static final System.Logger LOG = System.getLogger("dev.weft.time");
+    /** A batch of at least this many wakes is made from a virtual thread (see the notes). */
+    private static final int HAND_OFF_AT = 16;
 
     private final SpinLock lock = new SpinLock();
     private final TimerWheel wheel;
     private final long origin;
     private final BooleanSupplier quiescent;
     private final Thread thread;
+    /** Makes the virtual threads that call the wakers of a large batch (see the notes). */
+    private final ThreadFactory wakeThreads;
     /** Whether pause() is allowed: the runtime keeps the activity count only then. */
     private final boolean pausable;
     private final Runnable onThreadStart;
@@ -94,6 +109,7 @@ public final class TimeDriver {
             this.plannedWake = Long.MIN_VALUE;
         }
         this.thread = new Thread(this::run, threadName);
+        this.wakeThreads = Thread.ofVirtual().name(threadName + "-wakes").factory();
         thread.setDaemon(true);
     }
 
@@ -360,11 +376,24 @@ public final class TimeDriver {
         } finally {
             lock.unlock();
         }
-        if (due.isEmpty()) {
+        int n = due.size();
+        if (n == 0) {
             return;
         }
-        for (TimerEntry e : due) {
-            Waker w = e.waker;
+        Waker[] wakers = new Waker[n];
+        for (int i = 0; i < n; i++) {
+            wakers[i] = due.get(i).waker;
+        }
+        due.clear();
+        if (n >= HAND_OFF_AT && !pausable) {
+            wakeThreads.newThread(() -> wakeAll(wakers)).start(); // see the notes: wakes from a carrier
+        } else {
+            wakeAll(wakers);
+        }
+    }
+
+    private static void wakeAll(Waker[] wakers) {
+        for (Waker w : wakers) {
             if (w != null) {
                 try {
                     w.wake();
@@ -374,7 +403,6 @@ public final class TimeDriver {
                 }
             }
         }
-        due.clear();
     }
 
     private void sleepUntilNextTimer() {
