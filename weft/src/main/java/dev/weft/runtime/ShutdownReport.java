@@ -14,7 +14,8 @@ import java.util.List;
  *                          reached an await, a blocking job that never returned)
  * @param blockingNeverRun  blocking jobs that were queued when the shutdown began; they
  *                          were cancelled and never ran
- * @param aliveThreads      names of the runtime's platform threads still alive at the deadline
+ * @param aliveThreads      the runtime's threads still alive at the deadline: its platform threads by
+ *                          name, and a count of the timer's waking virtual threads
  */
 public record ShutdownReport(
         Duration waited,

@@ -317,6 +317,10 @@ public final class RuntimeCore {
                 if (time.thread().isAlive()) {
                     alive.add(time.thread().getName());
                 }
+                if (time.wakingThreads() > 0) {
+                    alive.add(time.wakingThreads() + " virtual thread(s) of " + time.thread().getName()
+                            + " calling wakers");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // keep the caller's interrupt; report what is left

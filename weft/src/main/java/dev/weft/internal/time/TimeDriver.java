@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -48,7 +49,11 @@ public final class TimeDriver {
      * quiescence again: the activity count must see each woken task counted back
      * in before the driver reads it (docs/adr/0003). Wakers may be called from any
      * thread, and late by the start of one virtual thread; none is lost or called
-     * twice (each fired entry's waker is read once, here).
+     * twice (each fired entry's waker is read once, here). The runtime's threads do
+     * not outlive close(): stop() waits (up to its deadline) until every waking
+     * thread has finished, after the driver thread itself, and one that does not
+     * finish in time is reported (wakingThreads()). A waking thread that cannot be
+     * started leaves its batch to the driver thread.
      *
      * Lock. A spin lock (SpinLock): acquired by one CAS, released by a release
      * store. ReentrantLock's release is a full fence, and the armed-timeout path
@@ -68,6 +73,10 @@ public final class TimeDriver {
     private final Thread thread;
     /** Makes the virtual threads that call the wakers of a large batch (see the notes). */
     private final ThreadFactory wakeThreads;
+    /** Waking threads started and not yet finished. */
+    private final AtomicInteger waking = new AtomicInteger();
+    /** The thread in stop() that waits for the waking threads; set once. */
+    private volatile Thread stopping;
     /** Whether pause() is allowed: the runtime keeps the activity count only then. */
     private final boolean pausable;
     private final Runnable onThreadStart;
@@ -328,7 +337,10 @@ public final class TimeDriver {
         return thread;
     }
 
-    /** Stops the driver thread and waits for it until {@code deadlineNanos} (System.nanoTime). */
+    /**
+     * Stops the driver thread and waits for it, then for the threads it started to
+     * call wakers, until {@code deadlineNanos} (System.nanoTime).
+     */
     public void stop(long deadlineNanos) throws InterruptedException {
         Advance interrupted;
         lock.lock();
@@ -346,6 +358,14 @@ public final class TimeDriver {
         long left = deadlineNanos - System.nanoTime();
         if (left > 0 && thread.isAlive()) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+        // Then the waking threads the driver started (none starts once it has stopped).
+        stopping = Thread.currentThread();
+        while (waking.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for the timer's waking threads");
+            }
         }
     }
 
@@ -385,11 +405,42 @@ public final class TimeDriver {
             wakers[i] = due.get(i).waker;
         }
         due.clear();
-        if (n >= HAND_OFF_AT && !pausable) {
-            wakeThreads.newThread(() -> wakeAll(wakers)).start(); // see the notes: wakes from a carrier
-        } else {
-            wakeAll(wakers);
+        if (n >= HAND_OFF_AT && !pausable && startWakingThread(wakers)) {
+            return; // see the notes: wakes from a carrier
         }
+        wakeAll(wakers);
+    }
+
+    /** Starts a virtual thread that calls {@code wakers}; {@code false} if none could be started. */
+    private boolean startWakingThread(Waker[] wakers) {
+        waking.incrementAndGet();
+        try {
+            wakeThreads.newThread(() -> {
+                try {
+                    wakeAll(wakers);
+                } finally {
+                    wakingThreadDone();
+                }
+            }).start();
+            return true;
+        } catch (Throwable t) { // out of memory for a thread: this thread calls them
+            wakingThreadDone();
+            return false;
+        }
+    }
+
+    private void wakingThreadDone() {
+        if (waking.decrementAndGet() == 0) {
+            Thread s = stopping;
+            if (s != null) {
+                LockSupport.unpark(s);
+            }
+        }
+    }
+
+    /** Threads started to call a batch's wakers that have not finished (see the notes). */
+    public int wakingThreads() {
+        return waking.get();
     }
 
     private static void wakeAll(Waker[] wakers) {
