@@ -1,6 +1,7 @@
 package dev.weft.internal.time;
 
 import dev.weft.Waker;
+import dev.weft.internal.runtime.ThreadContext;
 import dev.weft.internal.sync.SpinLock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,21 +40,25 @@ public final class TimeDriver {
      * sent before the driver parks is not lost.
      *
      * Firing. Entries are taken out of the wheel and marked FIRED under the lock;
-     * their wakers are called after it is released. A batch of HAND_OFF_AT wakes
-     * or more is called from a virtual thread started for it, when the clock is not
-     * pausable: a wake that unparks a thread task from this platform thread goes
-     * through the JDK scheduler's external submission queue (a wrapper object, a
-     * shared queue and a signal to a carrier, per wake: W5 fires 1,000 a
-     * millisecond), while from a virtual thread it is a push onto its carrier's own
-     * queue. A pausable clock calls every waker here, before it looks for
-     * quiescence again: the activity count must see each woken task counted back
-     * in before the driver reads it (docs/adr/0003). Wakers may be called from any
-     * thread, and late by the start of one virtual thread; none is lost or called
-     * twice (each fired entry's waker is read once, here). The runtime's threads do
-     * not outlive close(): stop() waits (up to its deadline) until every waking
-     * thread has finished, after the driver thread itself, and one that does not
-     * finish in time is reported (wakingThreads()). A waking thread that cannot be
-     * started leaves its batch to the driver thread.
+     * their wakers are called after it is released. When a batch holds HAND_OFF_AT
+     * or more thread tasks' wakers (ThreadContext: each unparks a virtual thread),
+     * those are called from a virtual thread started for them, when the clock is
+     * not pausable: an unpark from this platform thread goes through the JDK
+     * scheduler's external submission queue (a wrapper object, a shared queue and a
+     * signal to a carrier, per wake: W5 fires 1,000 a millisecond), while from a
+     * virtual thread it is a push onto its carrier's own queue. The woken threads
+     * need a carrier to run anyway, so waiting for one to start the waking thread
+     * delays them no further. Every other waker (a future task's, a user's) is
+     * called here at once: a future task's wake puts it on Weft's own queues and
+     * must not wait for a carrier of the JDK's scheduler. A pausable clock calls
+     * every waker here, before it looks for quiescence again: the activity count
+     * must see each woken task counted back in before the driver reads it
+     * (docs/adr/0003). No waker is lost or called twice (each fired entry's waker is
+     * read once, here); a handed-off batch may be woken after a later tick's small
+     * one. The runtime's threads do not outlive close(): stop() waits (up to its
+     * deadline) for every waking thread, after the driver thread itself, and one
+     * that does not finish in time is reported (wakingThreads()). A waking thread
+     * that cannot be started leaves its batch to the driver thread.
      *
      * Lock. A spin lock (SpinLock): acquired by one CAS, released by a release
      * store. ReentrantLock's release is a full fence, and the armed-timeout path
@@ -63,7 +68,7 @@ public final class TimeDriver {
      */
     private static final long TICK_NANOS = 1_000_000;
     private static final System.Logger LOG = System.getLogger("dev.weft.time");
-    /** A batch of at least this many wakes is made from a virtual thread (see the notes). */
+    /** A batch with at least this many thread tasks' wakers has them called from a virtual thread (see the notes). */
     private static final int HAND_OFF_AT = 16;
 
     private final SpinLock lock = new SpinLock();
@@ -359,7 +364,8 @@ public final class TimeDriver {
         if (left > 0 && thread.isAlive()) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         }
-        // Then the waking threads the driver started (none starts once it has stopped).
+        // Then the waking threads the driver started (none starts once its thread has
+        // ended; if it outlived the deadline, it is reported alive anyway).
         stopping = Thread.currentThread();
         while (waking.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
@@ -400,15 +406,23 @@ public final class TimeDriver {
         if (n == 0) {
             return;
         }
-        Waker[] wakers = new Waker[n];
+        // Thread tasks' wakers (they unpark a virtual thread) apart from the others
+        // (future tasks', users'), which are called here at once: see the notes.
+        Waker[] threads = new Waker[n];
+        int t = 0;
         for (int i = 0; i < n; i++) {
-            wakers[i] = due.get(i).waker;
+            Waker w = due.get(i).waker;
+            if (w instanceof ThreadContext && !pausable) {
+                threads[t++] = w;
+            } else if (w != null) {
+                wake(w);
+            }
         }
         due.clear();
-        if (n >= HAND_OFF_AT && !pausable && startWakingThread(wakers)) {
+        if (t >= HAND_OFF_AT && startWakingThread(threads)) {
             return; // see the notes: wakes from a carrier
         }
-        wakeAll(wakers);
+        wakeAll(threads);
     }
 
     /** Starts a virtual thread that calls {@code wakers}; {@code false} if none could be started. */
@@ -443,16 +457,22 @@ public final class TimeDriver {
         return waking.get();
     }
 
+    /** Calls every non-null waker of {@code wakers}. */
     private static void wakeAll(Waker[] wakers) {
         for (Waker w : wakers) {
-            if (w != null) {
-                try {
-                    w.wake();
-                } catch (Throwable t) {
-                    // One waker that throws must not keep the others from firing.
-                    LOG.log(System.Logger.Level.WARNING, "a timer's waker threw; the other timers fire as usual", t);
-                }
+            if (w == null) {
+                return; // the array is filled from the front
             }
+            wake(w);
+        }
+    }
+
+    private static void wake(Waker w) {
+        try {
+            w.wake();
+        } catch (Throwable t) {
+            // One waker that throws must not keep the others from firing.
+            LOG.log(System.Logger.Level.WARNING, "a timer's waker threw; the other timers fire as usual", t);
         }
     }
 
