@@ -149,6 +149,49 @@ class RuntimeTest {
     }
 
     @Test
+    void anInterruptedCallersShutdownStillWaitsForTheTasksAndTheThreadsAndKeepsTheInterrupt() throws Exception {
+        Set<Thread> runtimeThreads = ConcurrentHashMap.newKeySet();
+        Runtime rt = Runtime.builder().workerThreads(2).enableTime()
+                .onThreadStart(() -> runtimeThreads.add(Thread.currentThread())).build();
+        CountDownLatch inFinally = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finallyDone = new AtomicBoolean();
+        JoinHandle<Void> task = rt.spawn(() -> {
+            try {
+                Future.never().await();
+            } finally {
+                inFinally.countDown();
+                release.await(); // the cleanup outlasts the interrupted caller's first wait
+                finallyDone.set(true);
+            }
+        });
+        rt.blockOn(() -> Task.spawn(Time.sleep(Duration.ofDays(1)))); // a future task, parked on a timer
+        Thread releaser = Thread.ofPlatform().start(() -> {
+            try {
+                inFinally.await();
+                release.countDown();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        Thread.currentThread().interrupt();
+        ShutdownReport report;
+        try {
+            report = rt.shutdown(Duration.ofSeconds(30));
+        } finally {
+            assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
+        }
+        releaser.join();
+        assertTrue(report.isClean(), report.toString());
+        assertTrue(finallyDone.get(), "the shutdown waited for the task's finally");
+        assertTrue(assertThrows(JoinError.class, task::await).isCancelled());
+        assertFalse(runtimeThreads.isEmpty());
+        for (Thread t : runtimeThreads) {
+            assertFalse(t.isAlive(), t + " outlived the shutdown");
+        }
+    }
+
+    @Test
     void shutdownNamesTheTasksThatDidNotFinishByIdAndName() throws Exception {
         Runtime rt = Runtime.builder().build();
         CountDownLatch spinning = new CountDownLatch(1);

@@ -293,6 +293,10 @@ public final class RuntimeCore {
         }
         long start = System.nanoTime();
         long deadline = start + Math.max(0, timeout.toNanos());
+        // An interrupt does not cut the shutdown short: every wait below is bounded by
+        // the deadline anyway, and one cut short would report less than is left (a
+        // future task never polled is in no registry list). It is kept for the caller.
+        boolean interrupted = Thread.interrupted();
         registry.markClosed();
         // The pool first, so that queued jobs are reported as never run rather than
         // merely aborted.
@@ -301,33 +305,40 @@ public final class RuntimeCore {
             t.abort();
         }
         registry.awaitEmpty(deadline);
+        interrupted |= Thread.interrupted();
         List<String> alive = new ArrayList<>();
-        try {
-            scheduler.stop(deadline);
-            for (Worker w : scheduler.workers) {
-                if (w.isAlive()) {
-                    alive.add(w.getName());
-                }
+        interrupted |= throughInterrupts(() -> scheduler.stop(deadline));
+        boolean workersAlive = false;
+        for (Worker w : scheduler.workers) {
+            if (w.isAlive()) {
+                alive.add(w.getName());
+                workersAlive = true;
             }
-            for (Thread t : blocking.awaitThreads(deadline)) {
-                alive.add(t.getName());
+        }
+        List<Thread> blockingAlive = new ArrayList<>();
+        interrupted |= throughInterrupts(() -> {
+            blockingAlive.clear();
+            blockingAlive.addAll(blocking.awaitThreads(deadline));
+        });
+        for (Thread t : blockingAlive) {
+            alive.add(t.getName());
+        }
+        if (time != null) {
+            interrupted |= throughInterrupts(() -> time.stop(deadline));
+            if (time.thread().isAlive()) {
+                alive.add(time.thread().getName());
             }
-            if (time != null) {
-                time.stop(deadline);
-                if (time.thread().isAlive()) {
-                    alive.add(time.thread().getName());
-                }
-                if (time.wakingThreads() > 0) {
-                    alive.add(time.wakingThreads() + " virtual thread(s) of " + time.thread().getName()
-                            + " calling wakers");
-                }
+            if (time.wakingThreads() > 0) {
+                alive.add(time.wakingThreads() + " virtual thread(s) of " + time.thread().getName()
+                        + " calling wakers");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // keep the caller's interrupt; report what is left
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         List<ShutdownReport.TaskInfo> unfinished = new ArrayList<>();
         List<TaskCore<?>> left = registry.snapshot();
-        if (!alive.isEmpty()) {
+        if (workersAlive) {
             // A future task in or before its first poll is in no registry list (TaskRegistry's
             // notes); on workers that outlived the deadline it is still there: report it too.
             Set<TaskCore<?>> listed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -349,6 +360,27 @@ public final class RuntimeCore {
         phase.set(TERMINATED);
         terminated.countDown();
         return report;
+    }
+
+    /** A wait of the shutdown, bounded by its deadline. */
+    private interface ShutdownStep {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code step}, again after each interrupt (every step may be repeated, and
+     * waits no longer than the deadline); answers whether it was interrupted.
+     */
+    private static boolean throughInterrupts(ShutdownStep step) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                step.run();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 
     private static ShutdownReport.TaskInfo info(TaskCore<?> t) {

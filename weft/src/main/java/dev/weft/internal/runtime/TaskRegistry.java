@@ -45,8 +45,16 @@ final class TaskRegistry {
     /** Set once shutdown begins: no task may join, and each removal wakes the shutdown. */
     private volatile boolean closed;
     private volatile Thread shutdownWaiter;
-    /** Future tasks spawned and not yet polled (nor dropped): live, but in no list. */
-    private final LongAdder unpolled = new LongAdder();
+    /**
+     * Future tasks counted in by addUnpolled and out by removeUnpolled: the tasks in
+     * neither list are {@code counted - settled}. Two adders, not one: a LongAdder's
+     * sum is not a snapshot, and a task's +1 and -1 can fall in different cells, so a
+     * single sum could see the -1 without the +1 (a count one too low, even below 0).
+     * Read settled first, then counted: every -1 seen happened after its +1, which
+     * the later read sees, so the difference can be too high, never too low.
+     */
+    private final LongAdder counted = new LongAdder();
+    private final LongAdder settled = new LongAdder();
 
     TaskRegistry(int workers) {
         int n = Integer.highestOneBit(Math.max(64, workers * 16) - 1) << 1;
@@ -93,9 +101,12 @@ final class TaskRegistry {
      * or sees the count (and waits for the task to be dropped).
      */
     boolean addUnpolled() {
-        unpolled.increment();
         if (closed) {
-            unpolled.decrement();
+            return false;
+        }
+        counted.increment();
+        if (closed) {
+            removeUnpolled(); // shutdown began meanwhile: it may already count this task
             return false;
         }
         return true;
@@ -106,7 +117,7 @@ final class TaskRegistry {
      * before this call) or dropped: it leaves the count.
      */
     void removeUnpolled() {
-        unpolled.decrement();
+        settled.increment();
         wakeShutdown();
     }
 
@@ -181,7 +192,8 @@ final class TaskRegistry {
     int size() {
         // The count before the lists: a task leaves the count only after it joined a
         // list (if it did), so a task moving from one to the other is seen at least once.
-        int n = (int) unpolled.sum();
+        long out = settled.sum(); // first: see the fields' notes
+        int n = (int) (counted.sum() - out);
         for (Shard s : shards) {
             s.lock();
             try {
@@ -193,9 +205,13 @@ final class TaskRegistry {
         return n;
     }
 
-    /** Parks the calling thread until no task is left or the deadline passes; answers the count left. */
+    /**
+     * Parks the calling thread until no task is left or the deadline passes (an
+     * interrupt does not end it; it is kept for the caller); answers the count left.
+     */
     int awaitEmpty(long deadlineNanos) {
         shutdownWaiter = Thread.currentThread();
+        boolean interrupted = false;
         try {
             for (;;) {
                 int left = size();
@@ -204,9 +220,14 @@ final class TaskRegistry {
                     return left;
                 }
                 LockSupport.parkNanos(this, wait);
+                // An interrupt would end every later park at once: keep it for the caller.
+                interrupted |= Thread.interrupted();
             }
         } finally {
             shutdownWaiter = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
