@@ -295,6 +295,24 @@ class SelectTest {
     }
 
     @Test
+    void anErrorFromALosersDropIsRethrownAsItIs() {
+        StackOverflowError overflow = new StackOverflowError("from a drop");
+        Future<String> badDrop = new Future<>() {
+            @Override
+            public Poll<String> poll(Context c) {
+                return Poll.pending();
+            }
+
+            @Override
+            public void drop() {
+                throw overflow;
+            }
+        };
+        Select<String> s = select(on(badDrop), on(Future.ready("message"))).biased();
+        assertSame(overflow, assertThrows(StackOverflowError.class, () -> s.poll(cx)));
+    }
+
+    @Test
     void anyHandsTheWinnersValueBackWhenDroppingALoserThrows() {
         IllegalStateException dropFailure = new IllegalStateException("drop failed");
         Future<Select.Winner<String>> f = Select.any(List.of(pendingWithThrowingDrop(dropFailure), Future.ready("c")));

@@ -25,7 +25,8 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
      * the handler may reuse what they held. A branch that throws ends the select the
      * same way, with its exception. A loser whose drop throws fails the select with a
      * SelectDropException that keeps the winner's value (the handler does not run), so
-     * a value the winner took (a received message) is handed back, not lost.
+     * a value the winner took (a received message) is handed back, not lost; an Error
+     * from a drop is rethrown as it is.
      *
      * Allocation: a select per message in a loop is the common use, so the engine is a
      * static method over the caller's array of branches (a branch slot is nulled when
@@ -110,6 +111,9 @@ public abstract class SelectFuture<R> implements Future<R>, BranchAccess<Future<
                 branches[i] = null;
                 Object value = p.value();
                 Throwable dropFailure = Drops.dropAll(branches, access);
+                if (dropFailure instanceof Error error) {
+                    throw error; // out of memory, a stack overflow: not to be wrapped
+                }
                 if (dropFailure != null) {
                     throw new SelectDropException(i, value, dropFailure);
                 }
