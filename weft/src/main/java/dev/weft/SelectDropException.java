@@ -9,7 +9,8 @@ package dev.weft;
  * index, for the caller to hand on (a message received by the winning branch, for
  * instance). The cause is the first drop failure; later ones are suppressed in it.
  * A drop that throws an {@link Error} (out of memory, a stack overflow) is not
- * wrapped: the select rethrows that error as it is.
+ * wrapped: the select rethrows that error as it is, and the winner's value is lost
+ * with it.
  *
  * <p>A drop that throws is a bug in that future: drop is meant to release what a
  * future holds, not to fail.

@@ -313,6 +313,39 @@ class SelectTest {
     }
 
     @Test
+    void anErrorFromALaterLosersDropIsTheOneThrownWithTheEarlierFailureSuppressed() {
+        IllegalStateException first = new IllegalStateException("first drop failed");
+        StackOverflowError later = new StackOverflowError("later drop failed");
+        Future<String> errorDrop = new Future<>() {
+            @Override
+            public Poll<String> poll(Context c) {
+                return Poll.pending();
+            }
+
+            @Override
+            public void drop() {
+                throw later;
+            }
+        };
+        Select<String> s = select(on(pendingWithThrowingDrop(first)), on(errorDrop), on(Future.ready("m"))).biased();
+        StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> s.poll(cx));
+        assertSame(later, thrown);
+        assertTrue(List.of(thrown.getSuppressed()).contains(first));
+    }
+
+    @Test
+    void oneFailureThrownByTwoDropsIsKeptOnceAndEveryLoserIsDropped() {
+        IllegalStateException shared = new IllegalStateException("shared failure");
+        ManualFuture<String> third = new ManualFuture<>();
+        Select<String> s = select(on(pendingWithThrowingDrop(shared)), on(pendingWithThrowingDrop(shared)), on(third),
+                on(Future.ready("m"))).biased();
+        SelectDropException thrown = assertThrows(SelectDropException.class, () -> s.poll(cx));
+        assertSame(shared, thrown.getCause());
+        assertEquals(0, shared.getSuppressed().length);
+        assertEquals(1, third.drops(), "the loser after the two failures was dropped too");
+    }
+
+    @Test
     void anyHandsTheWinnersValueBackWhenDroppingALoserThrows() {
         IllegalStateException dropFailure = new IllegalStateException("drop failed");
         Future<Select.Winner<String>> f = Select.any(List.of(pendingWithThrowingDrop(dropFailure), Future.ready("c")));

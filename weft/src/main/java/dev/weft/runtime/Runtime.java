@@ -195,6 +195,10 @@ public final class Runtime implements AutoCloseable {
      * stops the workers and the pool's threads. A second call waits for the first
      * and returns its report.
      *
+     * <p>An interrupt of the calling thread, before or during the call, does not cut
+     * the waits short (each ends by the timeout at the latest); the thread's interrupt
+     * status is set again when this returns.
+     *
      * @return what did not end in time
      * @throws IllegalStateException if called from one of this runtime's own tasks
      */

@@ -166,21 +166,19 @@ class RuntimeTest {
             }
         });
         rt.blockOn(() -> Task.spawn(Time.sleep(Duration.ofDays(1)))); // a future task, parked on a timer
+        Thread closer = Thread.currentThread();
         Thread releaser = Thread.ofPlatform().start(() -> {
             try {
                 inFinally.await();
+                closer.interrupt(); // a second interrupt, while the shutdown waits
                 release.countDown();
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
         });
-        Thread.currentThread().interrupt();
-        ShutdownReport report;
-        try {
-            report = rt.shutdown(Duration.ofSeconds(30));
-        } finally {
-            assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
-        }
+        closer.interrupt(); // the first, before the call
+        ShutdownReport report = rt.shutdown(Duration.ofSeconds(30));
+        assertTrue(Thread.interrupted(), "the caller's interrupt is kept");
         releaser.join();
         assertTrue(report.isClean(), report.toString());
         assertTrue(finallyDone.get(), "the shutdown waited for the task's finally");

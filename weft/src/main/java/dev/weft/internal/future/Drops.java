@@ -16,7 +16,9 @@ final class Drops {
 
     /**
      * Drops every non-null future of {@code futures} (and nulls its slot). Answers the
-     * first failure of a drop, later ones suppressed in it, or {@code null}.
+     * first failure of a drop, later ones suppressed in it, or {@code null}; an
+     * {@link Error} is preferred as the one answered, the earlier failure suppressed
+     * in it.
      */
     static Throwable dropAll(Future<?>[] futures) {
         return dropAll(futures, ITSELF);
@@ -34,8 +36,13 @@ final class Drops {
                 } catch (Throwable t) {
                     if (failure == null) {
                         failure = t;
-                    } else {
-                        failure.addSuppressed(t);
+                    } else if (t != failure) { // the same instance twice: once is enough
+                        if (t instanceof Error && !(failure instanceof Error)) {
+                            t.addSuppressed(failure);
+                            failure = t;
+                        } else {
+                            failure.addSuppressed(t);
+                        }
                     }
                 }
             }

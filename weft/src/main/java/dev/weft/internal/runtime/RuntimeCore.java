@@ -328,9 +328,9 @@ public final class RuntimeCore {
             if (time.thread().isAlive()) {
                 alive.add(time.thread().getName());
             }
-            if (time.wakingThreads() > 0) {
-                alive.add(time.wakingThreads() + " virtual thread(s) of " + time.thread().getName()
-                        + " calling wakers");
+            int waking = time.wakingThreads();
+            if (waking > 0) {
+                alive.add(waking + " virtual thread(s) of " + time.thread().getName() + " calling wakers");
             }
         }
         if (interrupted) {

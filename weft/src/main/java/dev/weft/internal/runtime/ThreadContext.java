@@ -149,6 +149,11 @@ public final class ThreadContext implements Waker {
         return cpus > 1 && Integer.getInteger("jdk.virtualThreadScheduler.parallelism", cpus) > 1;
     }
 
+    /** Whether this is the context of a virtual thread (a thread task's, or a virtual thread's outside every task). */
+    public boolean onVirtualThread() {
+        return thread.isVirtual();
+    }
+
     @Override
     public void wake() {
         for (;;) {

@@ -41,7 +41,8 @@ public final class TimeDriver {
      *
      * Firing. Entries are taken out of the wheel and marked FIRED under the lock;
      * their wakers are called after it is released. When a batch holds HAND_OFF_AT
-     * or more thread tasks' wakers (ThreadContext: each unparks a virtual thread),
+     * or more virtual threads' wakers (a ThreadContext of a virtual thread: each
+     * unparks it; a platform thread's, in blockOn or a blocking job, is not one),
      * those are called from a virtual thread started for them, when the clock is
      * not pausable: an unpark from this platform thread goes through the JDK
      * scheduler's external submission queue (a wrapper object, a shared queue and a
@@ -107,6 +108,13 @@ public final class TimeDriver {
      */
     public TimeDriver(String threadName, boolean pausable, boolean startPaused, boolean autoAdvance,
             BooleanSupplier quiescent, Runnable onThreadStart, Runnable onThreadStop) {
+        this(threadName, pausable, startPaused, autoAdvance, quiescent, onThreadStart, onThreadStop,
+                Thread.ofVirtual().name(threadName + "-wakes").factory());
+    }
+
+    /** As the public constructor, with the factory of the waking threads (tests hold them back). */
+    TimeDriver(String threadName, boolean pausable, boolean startPaused, boolean autoAdvance,
+            BooleanSupplier quiescent, Runnable onThreadStart, Runnable onThreadStop, ThreadFactory wakeThreads) {
         if (startPaused && !pausable) {
             throw new IllegalArgumentException("a clock that starts paused must be pausable");
         }
@@ -123,7 +131,7 @@ public final class TimeDriver {
             this.plannedWake = Long.MIN_VALUE;
         }
         this.thread = new Thread(this::run, threadName);
-        this.wakeThreads = Thread.ofVirtual().name(threadName + "-wakes").factory();
+        this.wakeThreads = wakeThreads;
         thread.setDaemon(true);
     }
 
@@ -361,17 +369,21 @@ public final class TimeDriver {
         }
         LockSupport.unpark(thread);
         long left = deadlineNanos - System.nanoTime();
-        if (left > 0 && thread.isAlive()) {
+        if (left > 0 && thread.isAlive() && thread != Thread.currentThread()) { // a waker may close the runtime
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         }
         // Then the waking threads the driver started (none starts once its thread has
         // ended; if it outlived the deadline, it is reported alive anyway).
         stopping = Thread.currentThread();
-        while (waking.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(this, left);
-            if (Thread.interrupted()) {
-                throw new InterruptedException("interrupted while waiting for the timer's waking threads");
+        try {
+            while (waking.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for the timer's waking threads");
+                }
             }
+        } finally {
+            stopping = null; // a waking thread that ends later unparks no one
         }
     }
 
@@ -412,7 +424,7 @@ public final class TimeDriver {
         int t = 0;
         for (int i = 0; i < n; i++) {
             Waker w = due.get(i).waker;
-            if (w instanceof ThreadContext && !pausable) {
+            if (w instanceof ThreadContext c && c.onVirtualThread() && !pausable) {
                 threads[t++] = w;
             } else if (w != null) {
                 wake(w);

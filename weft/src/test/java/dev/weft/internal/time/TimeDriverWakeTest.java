@@ -1,108 +1,137 @@
 package dev.weft.internal.time;
 
-import static dev.weft.Conditions.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Conditions;
 import dev.weft.Waker;
 import dev.weft.internal.runtime.ThreadContext;
+import dev.weft.runtime.Runtime;
+import dev.weft.task.JoinHandle;
+import dev.weft.time.Time;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Who calls the wakers of fired timers: a large batch of thread tasks' wakers is
- * handed to a virtual thread, every other waker is called by the driver thread at
- * once, and stop() waits for the threads it started.
+ * Who calls the wakers of fired timers: a large batch of virtual threads' wakers is
+ * handed to a waking virtual thread, every other waker is called by the driver thread
+ * at once, and stop() waits for the waking threads.
  */
 @Timeout(60)
 class TimeDriverWakeTest {
 
-    private static TimeDriver realClockDriver() {
-        TimeDriver d = new TimeDriver("wake-test-timer", false, false, false, () -> false, () -> { }, () -> { });
+    /** A factory of waking threads that run only once {@code go} opens; counts what it made. */
+    private static final class HeldBack implements ThreadFactory {
+        final CountDownLatch go = new CountDownLatch(1);
+        final AtomicInteger made = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            made.incrementAndGet();
+            return Thread.ofVirtual().unstarted(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                r.run();
+            });
+        }
+    }
+
+    private static TimeDriver driver(ThreadFactory wakeThreads) {
+        TimeDriver d = new TimeDriver("wake-test-timer", false, false, false, () -> false, () -> { }, () -> { },
+                wakeThreads);
         d.start();
         return d;
     }
 
-    /** Files {@code n} timers 50 ms ahead (one slot: they fire as one batch) that wake {@code w}. */
-    private static List<TimerEntry> file(TimeDriver d, long deadline, int n, Waker w) {
-        List<TimerEntry> entries = new ArrayList<>();
+    /** Files {@code n} timers at {@code deadline} (one slot: they fire as one batch) that wake {@code w}. */
+    private static void file(TimeDriver d, long deadline, int n, Waker w) {
         for (int i = 0; i < n; i++) {
-            TimerEntry e = new TimerEntry(d);
-            assertTrue(e.register(deadline, w), "filed");
-            entries.add(e);
+            assertTrue(new TimerEntry(d).register(deadline, w), "filed");
         }
-        return entries;
     }
 
-    private static long fiftyMsAhead(TimeDriver d) {
-        return d.now() + TimeUnit.MILLISECONDS.toNanos(50);
+    private static long aheadOf(TimeDriver d) {
+        return d.now() + TimeUnit.MILLISECONDS.toNanos(300);
+    }
+
+    private static ThreadContext contextOfAVirtualThread() throws InterruptedException {
+        ThreadContext[] context = new ThreadContext[1];
+        Thread.ofVirtual().start(() -> context[0] = ThreadContext.current()).join();
+        return context[0];
     }
 
     @Test
-    void wakersOtherThanThreadTasksAreCalledByTheDriverThreadEvenInALargeBatch() throws Exception {
-        TimeDriver d = realClockDriver();
+    void wakersOfFutureTasksAndPlatformThreadsAreCalledByTheDriverEvenInALargeBatch() throws Exception {
+        HeldBack factory = new HeldBack();
+        TimeDriver d = driver(factory);
         try {
             AtomicInteger onDriver = new AtomicInteger();
             CountDownLatch woken = new CountDownLatch(20);
-            file(d, fiftyMsAhead(d), 20, () -> {
+            long deadline = aheadOf(d);
+            file(d, deadline, 20, () -> {
                 if (Thread.currentThread() == d.thread()) {
                     onDriver.incrementAndGet();
                 }
                 woken.countDown();
             });
+            file(d, deadline, 16, ThreadContext.current()); // a platform thread's: unparked at once
             assertTrue(woken.await(30, TimeUnit.SECONDS));
             assertEquals(20, onDriver.get());
-            assertEquals(0, d.wakingThreads(), "no thread was started for them");
+            assertEquals(0, factory.made.get(), "no waking thread for them");
+            assertEquals(0, d.wakingThreads());
         } finally {
             d.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         }
     }
 
     @Test
-    void aLargeBatchOfThreadWakersWaitsForACarrierTheOthersDoNotAndStopWaitsForIt() throws Exception {
-        TimeDriver d = realClockDriver();
-        // Keep every carrier of the JDK's scheduler busy, so that a waking virtual thread cannot start.
-        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
-                Runtime.getRuntime().availableProcessors());
-        AtomicBoolean release = new AtomicBoolean();
-        AtomicInteger spinning = new AtomicInteger();
-        List<Thread> spinners = new ArrayList<>();
+    void aLargeBatchOfVirtualThreadsWakersGoesToAWakingThreadThatStopWaitsFor() throws Exception {
+        HeldBack factory = new HeldBack();
+        TimeDriver d = driver(factory);
         try {
-            for (int i = 0; i < carriers; i++) {
-                spinners.add(Thread.ofVirtual().start(() -> {
-                    spinning.incrementAndGet();
-                    while (!release.get()) {
-                        Thread.onSpinWait();
-                    }
-                }));
-            }
-            waitUntil(() -> spinning.get() == carriers, "every carrier busy");
-            long deadline = fiftyMsAhead(d);
-            List<TimerEntry> threadEntries = file(d, deadline, 16, ThreadContext.current());
+            long deadline = aheadOf(d);
+            file(d, deadline, 16, contextOfAVirtualThread());
             CountDownLatch other = new CountDownLatch(1);
             file(d, deadline, 1, other::countDown);
-            assertTrue(other.await(30, TimeUnit.SECONDS), "a future task's waker does not wait for a carrier");
-            assertTrue(threadEntries.stream().allMatch(TimerEntry::isFired));
-            // The driver starts the waking thread after the other wakers (fireDue).
-            waitUntil(() -> d.wakingThreads() == 1, "the waking thread started and waiting for a carrier");
+            assertTrue(other.await(30, TimeUnit.SECONDS), "the other waker does not wait for the waking thread");
+            Conditions.waitUntil(() -> d.wakingThreads() == 1, "the waking thread started");
+            assertEquals(1, factory.made.get());
 
-            d.stop(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20));
-            assertFalse(d.thread().isAlive(), "the driver thread stopped");
-            assertEquals(1, d.wakingThreads(), "a waking thread past the deadline is counted");
+            d.stop(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+            assertEquals(1, d.wakingThreads(), "a waking thread still running at the deadline is counted");
         } finally {
-            release.set(true);
-            for (Thread t : spinners) {
-                t.join();
-            }
+            factory.go.countDown();
         }
         d.stop(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         assertEquals(0, d.wakingThreads(), "stop waits for the waking thread");
+    }
+
+    @Test
+    void manyThreadTasksSleepingToOneTickAreAllWokenOnARealClock() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).enableTime().build()) {
+            List<JoinHandle<Void>> sleepers = new ArrayList<>();
+            rt.blockOn(() -> {
+                for (int i = 0; i < 64; i++) {
+                    sleepers.add(rt.spawn(() -> {
+                        Time.sleep(Duration.ofMillis(20)).await();
+                    }));
+                }
+                for (JoinHandle<Void> h : sleepers) {
+                    h.await();
+                }
+                return null;
+            });
+            assertEquals(0, rt.metrics().pendingTimers());
+        }
     }
 }
