@@ -418,8 +418,8 @@ public final class TimeDriver {
         if (n == 0) {
             return;
         }
-        // Thread tasks' wakers (they unpark a virtual thread) apart from the others
-        // (future tasks', users'), which are called here at once: see the notes.
+        // Virtual threads' wakers apart from the others (future tasks', platform
+        // threads', users'), which are called here at once: see the notes.
         Waker[] threads = new Waker[n];
         int t = 0;
         for (int i = 0; i < n; i++) {
