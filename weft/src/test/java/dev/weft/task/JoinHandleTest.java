@@ -47,6 +47,22 @@ class JoinHandleTest {
     }
 
     @Test
+    void aJoinWakerThatThrowsDoesNotKeepTheCompletionCallbacksFromRunning() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        JoinHandle<String> h = rt.spawn(() -> {
+            go.await();
+            return "done";
+        });
+        Context broken = Context.of(() -> {
+            throw new IllegalStateException("a broken waker");
+        });
+        assertTrue(h.poll(broken).isPending());
+        CompletableFuture<String> cf = h.toCompletableFuture();
+        go.countDown();
+        assertEquals("done", cf.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aHandleCanBeAwaitedAgainAndGivesTheSameOutcome() {
         JoinHandle<String> h = rt.spawn(() -> "once");
         assertEquals("once", h.await());

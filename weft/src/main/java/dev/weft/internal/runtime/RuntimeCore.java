@@ -259,6 +259,10 @@ public final class RuntimeCore {
         LOG.log(System.Logger.Level.WARNING, "a completion callback of " + task + " threw", t);
     }
 
+    void logWakerFailure(TaskCore<?> task, Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, "the waker of a poll of " + task + "'s handle threw", t);
+    }
+
     void logDropFailure(TaskCore<?> task, Throwable t) {
         LOG.log(System.Logger.Level.WARNING, "dropping the future of " + task + " threw", t);
     }

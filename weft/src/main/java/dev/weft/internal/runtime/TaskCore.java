@@ -209,7 +209,11 @@ public abstract sealed class TaskCore<T> implements JoinHandle<T>
         leaveRegistry();
         Waker w = joinWaker;
         if (w != null) {
-            w.wake();
+            try {
+                w.wake();
+            } catch (Throwable t) { // a user's waker: the callbacks below must still run
+                runtime.logWakerFailure(this, t);
+            }
         }
         Callback c = (Callback) CALLBACKS.getAndSet(this, CALLBACKS_DONE);
         for (; c != null; c = c.next) {
