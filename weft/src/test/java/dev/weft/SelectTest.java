@@ -247,8 +247,8 @@ class SelectTest {
         assertEquals(0, failing.drops(), "the failed branch finished: it is not dropped");
     }
 
-    /** A future that is always pending and whose drop throws {@code failure}. */
-    private static Future<String> pendingWithThrowingDrop(RuntimeException failure) {
+    /** A future that is always pending and whose drop throws {@code failure} (unchecked: a RuntimeException or an Error). */
+    private static Future<String> pendingWithThrowingDrop(Throwable failure) {
         return new Future<>() {
             @Override
             public Poll<String> poll(Context c) {
@@ -257,7 +257,10 @@ class SelectTest {
 
             @Override
             public void drop() {
-                throw failure;
+                if (failure instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) failure;
             }
         };
     }
@@ -297,18 +300,7 @@ class SelectTest {
     @Test
     void anErrorFromALosersDropIsRethrownAsItIs() {
         StackOverflowError overflow = new StackOverflowError("from a drop");
-        Future<String> badDrop = new Future<>() {
-            @Override
-            public Poll<String> poll(Context c) {
-                return Poll.pending();
-            }
-
-            @Override
-            public void drop() {
-                throw overflow;
-            }
-        };
-        Select<String> s = select(on(badDrop), on(Future.ready("message"))).biased();
+        Select<String> s = select(on(pendingWithThrowingDrop(overflow)), on(Future.ready("message"))).biased();
         assertSame(overflow, assertThrows(StackOverflowError.class, () -> s.poll(cx)));
     }
 
@@ -316,18 +308,8 @@ class SelectTest {
     void anErrorFromALaterLosersDropIsTheOneThrownWithTheEarlierFailureSuppressed() {
         IllegalStateException first = new IllegalStateException("first drop failed");
         StackOverflowError later = new StackOverflowError("later drop failed");
-        Future<String> errorDrop = new Future<>() {
-            @Override
-            public Poll<String> poll(Context c) {
-                return Poll.pending();
-            }
-
-            @Override
-            public void drop() {
-                throw later;
-            }
-        };
-        Select<String> s = select(on(pendingWithThrowingDrop(first)), on(errorDrop), on(Future.ready("m"))).biased();
+        Select<String> s = select(on(pendingWithThrowingDrop(first)), on(pendingWithThrowingDrop(later)),
+                on(Future.ready("m"))).biased();
         StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> s.poll(cx));
         assertSame(later, thrown);
         assertTrue(List.of(thrown.getSuppressed()).contains(first));
