@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * in that poll and never touch a shard. The lists are written by the spawner and the
  * finisher, two threads, so every add and remove was a cache miss on the shard and on
  * a neighbour task: measured on W1 (a million future tasks spawned from one thread),
- * the spawner spent half its time in {@code add}. The count is a {@link LongAdder}:
- * the spawner and the workers each update a cell of their own. Shutdown still reaches
+ * the spawner spent half its time in {@code add}. The count is two {@link LongAdder}s,
+ * tasks in and tasks out (see the fields): the spawner and the workers each update a
+ * cell of their own. Shutdown still reaches
  * the counted tasks: they sit in a run queue, and a worker drops a task it is about to
  * poll for the first time once the registry is closed (FutureTask's notes).
  */
