@@ -200,7 +200,9 @@ public final class Runtime implements AutoCloseable {
      * status is set again when this returns.
      *
      * @return what did not end in time
-     * @throws IllegalStateException if called from one of this runtime's own tasks
+     * @throws IllegalStateException if called from one of this runtime's own tasks, or
+     *     if an earlier call failed with an error before it finished (the error is the
+     *     cause; the runtime counts as shut down, and no call waits for it again)
      */
     public ShutdownReport shutdown(Duration timeout) {
         return core.shutdown(timeout);

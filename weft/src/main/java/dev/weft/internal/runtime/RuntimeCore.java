@@ -51,7 +51,10 @@ public final class RuntimeCore {
     private final boolean countsActivity;
     private final AtomicInteger phase = new AtomicInteger(RUNNING);
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Published before {@link #terminated} opens; {@code null} there if the shutdown threw. */
     private volatile ShutdownReport report;
+    /** What the first shutdown threw, if it did; written before {@link #terminated} opens. */
+    private volatile Throwable shutdownFailure;
     private Handle handle;
 
     public RuntimeCore(RuntimeConfig config) {
@@ -287,14 +290,41 @@ public final class RuntimeCore {
     /**
      * Cancels every task, waits for them until the deadline, stops the workers and
      * the blocking pool. A second call waits for the first one's report.
+     *
+     * <p>Whatever happens, the first call ends the shutdown: if it throws (nothing on
+     * its path runs user code; an {@code Error} such as an out-of-memory could), the
+     * runtime is still marked terminated, and every later call throws an exception
+     * carrying that failure instead of waiting forever for a report that never comes.
      */
     public ShutdownReport shutdown(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         refuseFromOwnTask();
         if (!phase.compareAndSet(RUNNING, SHUTTING_DOWN)) {
             awaitTermination();
-            return report;
+            ShutdownReport r = report;
+            if (r == null) {
+                throw new IllegalStateException("the shutdown of runtime '" + config.name()
+                        + "' failed before it finished (see the cause); some of its threads may still"
+                        + " be running", shutdownFailure);
+            }
+            return r;
         }
+        ShutdownReport r = null;
+        try {
+            r = stopEverything(timeout);
+            return r;
+        } catch (Throwable t) {
+            shutdownFailure = t;
+            throw t;
+        } finally {
+            report = r;
+            phase.set(TERMINATED);
+            terminated.countDown();
+        }
+    }
+
+    /** The body of the first {@link #shutdown}: answers the report it is to publish. */
+    private ShutdownReport stopEverything(Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + Math.max(0, timeout.toNanos());
         // An interrupt does not cut the shutdown short: every wait below is bounded by
@@ -360,10 +390,7 @@ public final class RuntimeCore {
         for (BlockingTask<?> t : neverRun) {
             cancelledUnrun.add(info(t));
         }
-        report = new ShutdownReport(Duration.ofNanos(System.nanoTime() - start), unfinished, cancelledUnrun, alive);
-        phase.set(TERMINATED);
-        terminated.countDown();
-        return report;
+        return new ShutdownReport(Duration.ofNanos(System.nanoTime() - start), unfinished, cancelledUnrun, alive);
     }
 
     /** A wait of the shutdown, bounded by its deadline. */
