@@ -89,7 +89,8 @@ public final class ThreadContext implements Waker {
      * has one in a thread-local, made on first use.
      *
      * Tested by FutureTest (ready first poll, wake from another thread while
-     * spinning or parked, interrupt of a thread outside every task), JoinHandleTest
+     * spinning or parked, interrupt of a thread outside every task, a wake taken by
+     * an await nested in the outer future's poll), JoinHandleTest
      * (abort while spinning or parked, interrupt of a thread task), ClockTest (the
      * activity count) and SingleCarrierTest.
      */
