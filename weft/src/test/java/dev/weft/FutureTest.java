@@ -1,5 +1,6 @@
 package dev.weft;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -515,6 +516,39 @@ class FutureTest {
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void awaitOfAFutureThatWakesDuringItsOwnPollPollsItAgain() {
         assertNull(Task.yieldNow().await());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anAwaitInsideAPollThatTakesTheOuterWakeLeavesTheOuterAwaitToPollAgain() {
+        // The outer future is woken while its poll is parked in an await of another
+        // future on the same thread: that inner await takes the wake, and the outer
+        // await must still poll again.
+        ManualFuture<String> outer = new ManualFuture<>();
+        ManualFuture<String> inner = new ManualFuture<>();
+        Thread awaiting = Thread.currentThread();
+        Thread completer = Thread.ofPlatform().start(() -> {
+            while (inner.polls() == 0 || awaiting.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait();
+            }
+            outer.complete("outer"); // wakes the awaiting thread, parked in the inner await
+            while (inner.polls() < 2) {
+                Thread.onSpinWait();
+            }
+            inner.complete("inner");
+        });
+        AtomicInteger outerPolls = new AtomicInteger();
+        String v = Future.pollFn(c -> {
+            Poll<String> p = outer.poll(c);
+            if (outerPolls.incrementAndGet() == 1) {
+                assertTrue(p.isPending());
+                assertEquals("inner", inner.await());
+            }
+            return p;
+        }).await();
+        assertEquals("outer", v);
+        assertEquals(2, outerPolls.get());
+        assertDoesNotThrow(() -> completer.join());
     }
 
     @Test

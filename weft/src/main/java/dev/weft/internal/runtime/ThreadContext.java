@@ -18,12 +18,28 @@ public final class ThreadContext implements Waker {
     /*
      * Implementation notes.
      *
-     * notified: 0 (running), 1 (woken), PARKED or PARKED_UNCOUNTED. A thread parks
-     * only after a CAS 0 -> PARKED(_UNCOUNTED), and wake() unparks only a thread it
-     * finds in one of those states: a wake of a running (or spinning) thread is one
-     * CAS 0 -> 1, no unpark. The awaiting loop waits until the word is 1, then clears
-     * it and polls again. A wake that lands before the park is kept by the flag (the
-     * CAS to a parked state then fails), so none is lost; extra wakes fold into one.
+     * notified: (wakes << 2) | how the thread waits: RUNNING (running, spinning or
+     * polling), PARKED or PARKED_UNCOUNTED. Every wake adds one to the count (its
+     * upper 30 bits, wrapping) and makes the thread RUNNING; only the thread itself
+     * moves RUNNING -> PARKED(_UNCOUNTED), by CAS. The awaiting loop reads the word
+     * before each poll (`seen`); after a pending poll it waits until the word is no
+     * longer `seen` (spinning, or parked after a CAS seen -> seen | PARKED), then
+     * polls again. A wake that lands before the park changed the word, so the CAS to
+     * a parked state fails and none is lost; extra wakes fold into one poll. wake()
+     * unparks only a thread it finds parked: a wake of a running (or spinning) thread
+     * is one CAS, no unpark.
+     *
+     * Why a count rather than a flag that the woken thread clears (the first design):
+     * the thread never writes the word after a wake, it only reads it. A clear was a
+     * store and a full fence on a line the waker had just written, on the critical
+     * path of every hand-off (ping-pong, W2: see ADR 0002, "fewer writes per
+     * hand-off"), and a flag needed that fence to be a Dekker pair with the next poll.
+     * With the count no fence is needed on the thread's side: the read of `seen` is
+     * volatile, so the poll that follows sees what any waker before it published; a
+     * waker after it changes the word. Nested awaits need nothing either: a wake that
+     * an await inside an outer poll consumed still changed the word the outer await
+     * read before its poll, so the outer polls again. (A wrap of the count needs 2^30
+     * wakes between two reads of one await: not a case.)
      *
      * PARKED is used by the threads of a runtime's tasks (thread tasks, blocking
      * jobs), which the runtime counts as active unless they are parked in an await
@@ -63,8 +79,9 @@ public final class ThreadContext implements Waker {
      *
      * Size. 100,000 sleeping thread tasks (W5) keep a context each while parked, and
      * a young collection copies them all: the context is 56 bytes (12 of header, five
-     * references, four ints or shorts, the long and the boolean); an owner field, or
-     * ints for the two spin counters, made it 64.
+     * references, the word and two shorts, the long and the boolean, with 7 bytes to
+     * spare since the wake count replaced a depth counter); an owner field, or ints
+     * for the two spin counters, made it 64.
      *
      * Where a context comes from: a thread task makes its own on first use and
      * finds it through its task (ThreadTask's notes say how, and why not through a
@@ -72,17 +89,23 @@ public final class ThreadContext implements Waker {
      * has one in a thread-local, made on first use.
      *
      * Tested by FutureTest (ready first poll, wake from another thread while
-     * spinning or parked, interrupt of a thread outside every task), JoinHandleTest
+     * spinning or parked, interrupt of a thread outside every task, a wake taken by
+     * an await nested in the outer future's poll), JoinHandleTest
      * (abort while spinning or parked, interrupt of a thread task), ClockTest (the
      * activity count) and SingleCarrierTest.
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
     private static final long FAIR_YIELD_NANOS = 1_000_000;
-    /** {@link #notified}: a task's thread parked in an await, not counted as active. */
-    private static final int PARKED = 2;
-    /** {@link #notified}: a thread outside every task parked in an await. */
-    private static final int PARKED_UNCOUNTED = 3;
+    /** {@link #notified}'s low bits: the thread runs, polls or spins. */
+    private static final int RUNNING = 0;
+    /** {@link #notified}'s low bits: a task's thread parked in an await, not counted as active. */
+    private static final int PARKED = 1;
+    /** {@link #notified}'s low bits: a thread outside every task parked in an await. */
+    private static final int PARKED_UNCOUNTED = 2;
+    private static final int WAIT_BITS = 3;
+    /** One wake in {@link #notified}'s count. */
+    private static final int ONE_WAKE = 4;
     /** The longest spin before a park; zero where a spin cannot be answered (one CPU or carrier). */
     private static final long MAX_SPIN_NANOS = canSpin() ? 2_000 : 0;
     /** {@link #spinScore} of a thread whose spins always end in a wake. */
@@ -101,10 +124,9 @@ public final class ThreadContext implements Waker {
     }
 
     private final Thread thread;
+    /** (wakes << 2) | RUNNING, PARKED or PARKED_UNCOUNTED; see the notes. */
     private volatile int notified;
     private final Context cx;
-    /** Awaits in progress on this thread (an await inside a poll nests). */
-    private int depth;
     /** A task's thread was interrupted while parked; its status is given back when the await ends. */
     private boolean interruptedMeanwhile;
     /** When this thread last yielded with a timed park; see {@link #yieldCarrier()}. */
@@ -158,23 +180,22 @@ public final class ThreadContext implements Waker {
     public void wake() {
         for (;;) {
             int s = notified;
-            if (s == 1) {
-                return;
-            }
-            if (s == 0) {
-                if (NOTIFIED.compareAndSet(this, 0, 1)) {
-                    return; // running or spinning: it sees the flag before it could park
+            int woken = (s & ~WAIT_BITS) + ONE_WAKE; // RUNNING
+            int waiting = s & WAIT_BITS;
+            if (waiting == RUNNING) {
+                if (NOTIFIED.compareAndSet(this, s, woken)) {
+                    return; // running or spinning: it sees the word change before it could park
                 }
-            } else if (s == PARKED) {
+            } else if (waiting == PARKED) {
                 // Count the thread back in before it can run (see the notes).
                 RuntimeCore rt = runtime;
                 rt.becameActive();
-                if (NOTIFIED.compareAndSet(this, PARKED, 1)) {
+                if (NOTIFIED.compareAndSet(this, s, woken)) {
                     LockSupport.unpark(thread);
                     return;
                 }
                 rt.becameInactive(); // it was woken meanwhile; look again
-            } else if (NOTIFIED.compareAndSet(this, PARKED_UNCOUNTED, 1)) {
+            } else if (NOTIFIED.compareAndSet(this, s, woken)) {
                 LockSupport.unpark(thread);
                 return;
             }
@@ -201,9 +222,9 @@ public final class ThreadContext implements Waker {
         if (isCancelled()) {
             throw cancel(f);
         }
-        depth++;
         try {
             for (;;) {
+                int seen = notified; // before the poll: a wake after this read changes the word
                 int budgetBefore = budgetLeft();
                 Poll<T> p = f.poll(cx);
                 if (p.isReady()) {
@@ -212,13 +233,13 @@ public final class ThreadContext implements Waker {
                     }
                     return p.value();
                 }
-                if (notified != 0 || ContextAccess.get().exhausted(cx)) {
+                if (notified != seen || ContextAccess.get().exhausted(cx)) {
                     // Woken during its own poll (it yielded) or out of budget: let the other
                     // virtual threads on this carrier run before polling again, as a future
                     // task goes to the back of its run queue.
                     yieldCarrier();
                 }
-                if (parkUntilWoken()) {
+                if (parkUntilWoken(seen)) {
                     throw interrupted(f);
                 }
                 if (isCancelled()) {
@@ -230,11 +251,8 @@ public final class ThreadContext implements Waker {
                 interruptedMeanwhile = false;
                 Thread.currentThread().interrupt();
             }
-            if (--depth > 0) {
-                // An await nested in an outer poll may have taken a wake-up meant for
-                // the outer future; keep one so that the outer await polls again.
-                notified = 1;
-            }
+            // An await nested in an outer poll needs nothing here: a wake it consumed
+            // changed the word the outer await read before its poll (see the notes).
         }
     }
 
@@ -278,42 +296,40 @@ public final class ThreadContext implements Waker {
     }
 
     /**
-     * Parks until woken. Interrupts are not Weft's cancellation: a task's thread keeps
-     * waiting and gets its interrupt status back when the await ends; a thread outside
-     * every task (a test's, a caller of blockOn) answers {@code true}: give up.
+     * Parks until woken, that is until {@link #notified} is no longer {@code seen} (the
+     * word read before the pending poll; its low bits are RUNNING). Interrupts are not
+     * Weft's cancellation: a task's thread keeps waiting and gets its interrupt status
+     * back when the await ends; a thread outside every task (a test's, a caller of
+     * blockOn) answers {@code true}: give up.
      */
-    private boolean parkUntilWoken() {
-        if (notified == 0 && shouldSpin()) {
-            boolean woken = spinUntilWoken();
+    private boolean parkUntilWoken(int seen) {
+        if (notified == seen && shouldSpin()) {
+            boolean woken = spinUntilWoken(seen);
             int score = spinScore; // an average over the last few spins: each weighs 1/8
             spinScore = (short) (woken ? score + ((SCORE_ONE - score) >> 3) : score - (score >> 3));
             if (woken) {
-                NOTIFIED.setVolatile(this, 0); // only this thread writes once the word is 1
                 return false; // kept the carrier: the budget goes on
             }
         }
-        RuntimeCore counted = task != null ? runtime : null;
-        while (!NOTIFIED.compareAndSet(this, 1, 0)) {
-            if (counted != null) {
-                if (!NOTIFIED.compareAndSet(this, 0, PARKED)) {
-                    continue; // a wake came in between
-                }
-                counted.becameInactive();
-                while (notified == PARKED) {
+        if (task != null) {
+            int parked = seen | PARKED;
+            if (NOTIFIED.compareAndSet(this, seen, parked)) { // else a wake came in between
+                runtime.becameInactive();
+                while (notified == parked) {
                     LockSupport.park(this);
                     if (Thread.interrupted()) {
                         interruptedMeanwhile = true;
                     }
                 }
-            } else {
-                if (!NOTIFIED.compareAndSet(this, 0, PARKED_UNCOUNTED)) {
-                    continue; // a wake came in between
-                }
-                while (notified == PARKED_UNCOUNTED) {
+            }
+        } else {
+            int parked = seen | PARKED_UNCOUNTED;
+            if (NOTIFIED.compareAndSet(this, seen, parked)) { // else a wake came in between
+                while (notified == parked) {
                     LockSupport.park(this);
                     if (Thread.interrupted()) {
                         Thread.currentThread().interrupt();
-                        NOTIFIED.compareAndSet(this, PARKED_UNCOUNTED, 0); // else woken meanwhile: stays 1
+                        NOTIFIED.compareAndSet(this, parked, seen); // else woken meanwhile: a poll is due anyway
                         return true;
                     }
                 }
@@ -337,12 +353,12 @@ public final class ThreadContext implements Waker {
         return false;
     }
 
-    /** Spins in state 0 (running, counted) for up to {@link #MAX_SPIN_NANOS}; answers whether a wake came. */
-    private boolean spinUntilWoken() {
+    /** Spins RUNNING (counted) for up to {@link #MAX_SPIN_NANOS}; answers whether a wake came. */
+    private boolean spinUntilWoken(int seen) {
         long start = System.nanoTime();
         do {
             Thread.onSpinWait();
-            if (notified != 0) {
+            if (notified != seen) {
                 return true;
             }
         } while (System.nanoTime() - start < MAX_SPIN_NANOS);
