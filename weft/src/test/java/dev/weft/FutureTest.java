@@ -527,14 +527,11 @@ class FutureTest {
         ManualFuture<String> outer = new ManualFuture<>();
         ManualFuture<String> inner = new ManualFuture<>();
         Thread awaiting = Thread.currentThread();
-        Thread completer = Thread.ofPlatform().start(() -> {
-            while (inner.polls() == 0 || awaiting.getState() != Thread.State.WAITING) {
-                Thread.onSpinWait();
-            }
+        Thread completer = Thread.ofPlatform().daemon().start(() -> {
+            Conditions.waitUntil(() -> inner.polls() > 0 && awaiting.getState() == Thread.State.WAITING,
+                    "the inner await to park");
             outer.complete("outer"); // wakes the awaiting thread, parked in the inner await
-            while (inner.polls() < 2) {
-                Thread.onSpinWait();
-            }
+            Conditions.waitUntil(() -> inner.polls() >= 2, "the inner future's second poll");
             inner.complete("inner");
         });
         AtomicInteger outerPolls = new AtomicInteger();

@@ -38,15 +38,16 @@ public final class ThreadContext implements Waker {
      * volatile, so the poll that follows sees what any waker before it published; a
      * waker after it changes the word. Nested awaits need nothing either: a wake that
      * an await inside an outer poll consumed still changed the word the outer await
-     * read before its poll, so the outer polls again. (A wrap of the count needs 2^30
-     * wakes between two reads of one await: not a case.)
+     * read before its poll, so the outer polls again. (The count wraps: a wake would be
+     * missed only if a multiple of 2^30 wakes landed between an await's read of `seen`
+     * and its check, the awaits nested in its poll included: not a case.)
      *
      * PARKED is used by the threads of a runtime's tasks (thread tasks, blocking
      * jobs), which the runtime counts as active unless they are parked in an await
      * (its paused clock auto-advances only when nothing is active; docs/adr/0003).
-     * Such a thread moves 0 -> PARKED by CAS and then stops counting itself; a wake
-     * that finds PARKED counts the thread back in *before* its CAS PARKED -> 1 makes
-     * the thread runnable (and takes the count back if the CAS fails), so there is
+     * Such a thread moves seen -> seen | PARKED by CAS and then stops counting itself;
+     * a wake that finds PARKED counts the thread back in *before* its CAS (which adds
+     * one to the count and makes the state RUNNING) makes the thread runnable (and takes the count back if the CAS fails), so there is
      * no moment at which the thread may run uncounted. Threads outside every task
      * park in PARKED_UNCOUNTED, which the count ignores.
      *
@@ -54,9 +55,9 @@ public final class ThreadContext implements Waker {
      * each side (microseconds; more for a platform thread, or when the carrier itself
      * has to be woken), and an answer from a task on another carrier often comes
      * sooner (ping-pong over channels). So before it parks, the loop spins for up to
-     * MAX_SPIN_NANOS reading the word, in state 0: a spinning thread is running, so it
-     * stays counted as active (the paused clock cannot move under it), and a wake or
-     * an abort ends the spin as it would end a park (the word becomes 1). A spin pays
+     * MAX_SPIN_NANOS reading the word, in state RUNNING: a spinning thread is running,
+     * so it stays counted as active (the paused clock cannot move under it), and a wake
+     * or an abort ends the spin as it would end a park (the count moves). A spin pays
      * only if the waker runs elsewhere meanwhile: when the waker waits for the very
      * carrier the spinner holds (both tasks on one carrier, sixteen lock waiters on
      * two), it only delays the wake. So each thread keeps a score, a moving average
