@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.internal.Throwing;
 import dev.weft.runtime.Runtime;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -84,6 +85,36 @@ class LoopTest {
         assertEquals(2, made.size());
         made.get(1).complete(Loop.done("end"));
         assertEquals("end", f.poll(cx).value());
+    }
+
+    @Test
+    void aStepMadeByMapIsPolledThroughItsMapper() {
+        // The loop unwraps a map step without a Poll (LoopFuture "Allocation"):
+        // pending, the mapped value, a mapper that throws and one that answers null.
+        List<ManualFuture<Integer>> made = new ArrayList<>();
+        Future<String> f = Loop.<Integer, String>loop(0, n -> {
+            ManualFuture<Integer> inner = new ManualFuture<>();
+            made.add(inner);
+            return inner.map(v -> v == 2 ? Loop.done("end " + n) : Loop.next(n + v));
+        });
+        assertTrue(f.poll(cx).isPending());
+        assertTrue(f.poll(cx).isPending());
+        assertEquals(1, made.size(), "a pending map step is polled again, not made again");
+        assertEquals(2, made.get(0).polls());
+        made.get(0).complete(5);
+        assertTrue(f.poll(cx).isPending());
+        assertEquals(2, made.size());
+        made.get(1).complete(2);
+        assertEquals("end 5", f.poll(cx).value());
+
+        IOException boom = new IOException("boom");
+        Future<String> failing = Loop.<Integer, String>loop(0,
+                n -> Future.ready(1).map(v -> { throw Throwing.sneaky(boom); }));
+        assertSame(boom, assertThrows(IOException.class, () -> failing.poll(cx)));
+
+        Future<String> nulls = Loop.<Integer, String>loop(0, n -> Future.ready(1).map(v -> null));
+        NullPointerException e = assertThrows(NullPointerException.class, () -> nulls.poll(cx));
+        assertTrue(e.getMessage().contains("Loop.next or Loop.done"), e.getMessage());
     }
 
     @Test

@@ -166,6 +166,41 @@ class MpscTest {
         assertEquals("x", poll(recv, w).value());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 16})
+    void aWakerLeftRegisteredByAnEarlierReceiveStillGetsTheWakeUp(int capacity) {
+        // A select whose other branch won leaves its receive's waker registered; the
+        // next pending receive with the same waker does not store it again.
+        var ch = Mpsc.<String>channel(capacity);
+        CountingWaker w = new CountingWaker();
+        assertTrue(poll(ch.rx().recv(), w).isPending());
+        assertTrue(poll(ch.rx().recv(), w).isPending(), "registered already: not stored again");
+        assertTrue(ch.tx().trySend("x"));
+        assertEquals(1, w.count(), "the send took the registered waker and woke it");
+        assertEquals("x", poll(ch.rx().recv(), w).value());
+        // The send took the waker out: the next pending receive must register it again.
+        assertTrue(poll(ch.rx().recv(), w).isPending());
+        assertTrue(ch.tx().trySend("y"));
+        assertEquals(2, w.count(), "registered again after the send took it");
+        assertEquals("y", poll(ch.rx().recv(), w).value());
+        // Another waker replaces the one left there.
+        CountingWaker other = new CountingWaker();
+        assertTrue(poll(ch.rx().recv(), w).isPending());
+        assertTrue(poll(ch.rx().recv(), other).isPending());
+        assertTrue(ch.tx().trySend("z"));
+        assertEquals(1, other.count(), "the last receive's waker is woken");
+        assertEquals(2, w.count(), "the replaced waker is not");
+        // recvMany registers the same way.
+        List<String> into = new ArrayList<>();
+        assertEquals("z", poll(ch.rx().recv(), other).value());
+        assertTrue(poll(ch.rx().recv(), other).isPending());
+        assertTrue(poll(ch.rx().recvMany(into, 4), other).isPending());
+        assertTrue(ch.tx().trySend("v"));
+        assertEquals(2, other.count());
+        assertEquals(1, (int) poll(ch.rx().recvMany(into, 4), other).value());
+        assertEquals(List.of("v"), into);
+    }
+
     @Test
     void nullValuesAreRefused() {
         var ch = Mpsc.<String>channel(2);

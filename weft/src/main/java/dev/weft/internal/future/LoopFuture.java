@@ -20,6 +20,11 @@ public final class LoopFuture<S, T> implements Future<T> {
      * yielded every 64 messages instead of 128, and each yield is a trip through the
      * run queue.) Before a step starts, a spent budget makes the loop yield
      * (wake, pending), as proceed() would.
+     *
+     * Allocation. A step is most often `someFuture.map(v -> Loop.next(..))`; the loop
+     * polls such a MapFuture through pollMapped, which answers the mapped step itself
+     * instead of a Poll around it that the loop would only unwrap (16 bytes per step;
+     * W9 has a loop step per message in the consumer and in each producer).
      */
     private final Function<? super S, ? extends Future<Loop.Step<S, T>>> step;
     private S state;
@@ -31,6 +36,7 @@ public final class LoopFuture<S, T> implements Future<T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Poll<T> poll(Context cx) {
         ContextAccess budget = ContextAccess.get();
         for (;;) {
@@ -45,15 +51,24 @@ public final class LoopFuture<S, T> implements Future<T> {
                 }
             }
             int before = budget.remaining(cx);
-            Poll<Loop.Step<S, T>> p = current.poll(cx);
-            if (p.isPending()) {
-                return Poll.pending();
+            Object stepped;
+            if (current instanceof MapFuture<?, ?> map) {
+                stepped = map.pollMapped(cx); // no Poll per step: see "Allocation"
+                if (stepped == MapFuture.PENDING) {
+                    return Poll.pending();
+                }
+            } else {
+                Poll<Loop.Step<S, T>> p = current.poll(cx);
+                if (p.isPending()) {
+                    return Poll.pending();
+                }
+                stepped = p.value();
             }
             if (budget.remaining(cx) == before) {
                 budget.consume(cx); // the step took no unit itself
             }
             current = null;
-            switch (p.value()) {
+            switch ((Loop.Step<S, T>) stepped) {
                 case Loop.Next<S, T> next -> state = next.state();
                 case Loop.Done<S, T> done -> {
                     state = null;

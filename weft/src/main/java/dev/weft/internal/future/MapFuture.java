@@ -15,10 +15,23 @@ public final class MapFuture<T, R> implements Future<R> {
         this.mapper = mapper;
     }
 
+    /** What {@link #pollMapped} answers while the inner future is pending. */
+    static final Object PENDING = new Object();
+
     @Override
     public Poll<R> poll(Context cx) {
         Poll<T> p = inner.poll(cx);
         return p.isReady() ? Poll.ready(mapper.apply(p.value())) : Poll.pending();
+    }
+
+    /**
+     * A poll that answers the mapped value itself, or {@link #PENDING}: no {@code Poll}
+     * is made for a caller that only unwraps it (a loop whose step is a map, the
+     * common shape of a loop's step, allocated one per step).
+     */
+    Object pollMapped(Context cx) {
+        Poll<T> p = inner.poll(cx);
+        return p.isReady() ? mapper.apply(p.value()) : PENDING;
     }
 
     @Override

@@ -70,7 +70,10 @@ public final class MpscChannel<T> {
      *   I3  No lost wake-up of the receiver: it writes rxWaker (volatile), then
      *       re-reads the queue and the admission state; a producer links its node
      *       (volatile) or changes the admission state, then reads rxWaker. One of
-     *       the two sees the other's write.
+     *       the two sees the other's write. A receiver that reads its own waker
+     *       still in rxWaker skips the write (registerReceiver): only a producer's
+     *       getAndSet takes it out, so the producer that would have seen the write
+     *       finds the waker there all the same.
      *
      * Closing. The receiver's close() closes admission, then sets RX_CLOSED (that
      * order makes "closed" one linearization point for trySend and isClosed; found
@@ -393,6 +396,21 @@ public final class MpscChannel<T> {
         return count == ADMISSION_CLOSED;
     }
 
+    /**
+     * I3's registration: after this, a producer that links a value the receiver's next
+     * read of the queue misses wakes {@code w}. A waker still registered from an earlier
+     * receive (a select whose other branch won leaves it there) is not stored again:
+     * reading it there is the same registration, since only a producer's getAndSet
+     * takes it out, and that producer then wakes it. This saves the store's fence in a
+     * select that finds one of its channels empty round after round (ADR 0004, fifth
+     * pass).
+     */
+    private void registerReceiver(Waker w) {
+        if (rxWaker != w) {
+            RX_WAKER.setVolatile(this, w);
+        }
+    }
+
     /** One receive: a value, {@code null} once closed and drained, or pending. */
     public Poll<T> pollRecv(Context cx) {
         if (!cx.proceed()) {
@@ -406,7 +424,7 @@ public final class MpscChannel<T> {
             if (closedAndIdle()) {
                 return Poll.ready(null);
             }
-            RX_WAKER.setVolatile(this, cx.waker());
+            registerReceiver(cx.waker());
             v = queue.pop();
             if (v == null) {
                 return closedAndIdle() ? Poll.ready(null) : Poll.pending();
@@ -429,7 +447,7 @@ public final class MpscChannel<T> {
             if (closedAndIdle()) {
                 return Poll.ready(0);
             }
-            RX_WAKER.setVolatile(this, cx.waker());
+            registerReceiver(cx.waker());
             n = takeInto(into, limit);
             if (n == 0) {
                 return closedAndIdle() ? Poll.ready(0) : Poll.pending();
