@@ -51,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(TaskChainBenchmark.HOPS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
 // A chain settles (C2, and how the two carriers or workers share it) only after about
 // ten seconds: long warmup iterations. An invocation takes tens of milliseconds.
 @Warmup(iterations = 3, time = 5, timeUnit = TimeUnit.SECONDS)

@@ -59,7 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(TaskSpawnBenchmark.TASKS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
 // The spawn and await paths reach their steady state (C2) after about ten seconds:
 // long warmup iterations. An invocation takes up to a second or two.
 @Warmup(iterations = 3, time = 5, timeUnit = TimeUnit.SECONDS)
