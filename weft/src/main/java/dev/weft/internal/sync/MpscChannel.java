@@ -49,8 +49,8 @@ public final class MpscChannel<T> {
      *            the hook from now on), CLOSING (the receiver is about to close
      *            admission). Bits are only ever set. TX_GONE and CLOSING are set
      *            before admission closes, so while neither is set admission is
-     *            open: the receiver checks that here, in a line it writes itself
-     *            (rxWaker), before it reads the semaphore's state, which every
+     *            open: the receiver checks that here, in a line of its own (beside
+     *            rxWaker, which it writes when its waker changes), before it reads the semaphore's state, which every
      *            send and receive CASes (I2 then costs no shared-line read while
      *            the channel is open).
      *   senders  strong sender handles; sticky at 0 (a weak sender cannot upgrade).
@@ -72,8 +72,11 @@ public final class MpscChannel<T> {
      *       (volatile) or changes the admission state, then reads rxWaker. One of
      *       the two sees the other's write. A receiver that reads its own waker
      *       still in rxWaker skips the write (registerReceiver): only a producer's
-     *       getAndSet takes it out, so the producer that would have seen the write
-     *       finds the waker there all the same.
+     *       (or a closer's) getAndSet takes it out, and whoever takes it after that
+     *       read wakes it, during the receiver's poll, which then polls again. This
+     *       relies on the reads that follow (the queue's `next`, the admission
+     *       state) being volatile: they then sit in one order with the producers'
+     *       links and getAndSets even where no store of the receiver's fences them.
      *
      * Closing. The receiver's close() closes admission, then sets RX_CLOSED (that
      * order makes "closed" one linearization point for trySend and isClosed; found

@@ -44,7 +44,9 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> {
      * so it sees the value the producer wrote. The link being a full volatile store
      * (not a release store) matters to the channel: the producer reads the
      * receiver's waker slot right after it, and the consumer writes that slot before
-     * it re-reads `next` (Dekker: one of the two sees the other).
+     * it re-reads `next` (Dekker: one of the two sees the other). When the slot already
+     * holds the consumer's waker the consumer only reads it (MpscChannel, I3); the
+     * argument then needs the read of `next` to stay volatile, as it is.
      *
      * `head` is written only by the consumer; it is volatile so that size() and
      * isEmpty() from other threads read a recent one. A popped stub keeps its
