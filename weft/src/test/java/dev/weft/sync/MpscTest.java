@@ -202,6 +202,25 @@ class MpscTest {
     }
 
     @Test
+    void aWakerLeftRegisteredIsWokenByTheLastSendersCloseAndByAnUnboundedSend() {
+        var ch = Mpsc.<String>channel(4);
+        CountingWaker w = new CountingWaker();
+        assertTrue(poll(ch.rx().recv(), w).isPending());
+        assertTrue(poll(ch.rx().recv(), w).isPending(), "registered already: not stored again");
+        ch.tx().close();
+        assertEquals(1, w.count(), "the last sender's close took the registered waker and woke it");
+        assertNull(poll(ch.rx().recv(), w).value(), "closed and drained");
+
+        var unbounded = Mpsc.<String>unboundedChannel();
+        CountingWaker u = new CountingWaker();
+        assertTrue(poll(unbounded.rx().recv(), u).isPending());
+        assertTrue(poll(unbounded.rx().recv(), u).isPending());
+        unbounded.tx().send("x");
+        assertEquals(1, u.count());
+        assertEquals("x", poll(unbounded.rx().recv(), u).value());
+    }
+
+    @Test
     void nullValuesAreRefused() {
         var ch = Mpsc.<String>channel(2);
         assertTrue(assertThrows(NullPointerException.class, () -> ch.tx().send(null)).getMessage().contains("value"));
