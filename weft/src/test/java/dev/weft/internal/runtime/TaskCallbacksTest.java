@@ -1,6 +1,7 @@
 package dev.weft.internal.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.runtime.Runtime;
 import dev.weft.task.JoinHandle;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Completion callbacks added while their task finishes, from the spawner and from a
- * second thread: each runs exactly once (TaskCore's notes, "Taking the stack").
+ * second thread: each runs exactly once (TaskCore's notes on {@code callbacks}, a stack that
+ * finishing swaps out).
  */
 @Timeout(60)
 class TaskCallbacksTest {
@@ -41,7 +43,7 @@ class TaskCallbacksTest {
                 });
                 other.join();
             }
-            assertEquals(true, all.await(30, TimeUnit.SECONDS), "a callback was lost");
+            assertTrue(all.await(30, TimeUnit.SECONDS), "a callback was lost");
         }
         for (int i = 0; i < TASKS * 2; i++) {
             assertEquals(1, runs.get(i), "callback " + i);
