@@ -45,6 +45,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       variant that shows what a join over a million children costs.</li>
  *   <li>{@link #threadTasks}: a thread-task root spawns thread tasks
  *       ({@code Task.spawn(() -> i)}) and awaits each handle.</li>
+ *   <li>{@link #threadTasksFromOutside}: the same tasks spawned and awaited from the
+ *       benchmark's own (platform) thread with {@code runtime.spawn} and
+ *       {@code handle.await()}, no root task: the like-for-like of
+ *       {@link #virtualThreads}.</li>
  *   <li>{@link #virtualThreads}: peer, {@code Executors.newVirtualThreadPerTaskExecutor()}
  *       and {@code get()} on each {@code java.util.concurrent.Future}, from the
  *       benchmark's own (platform) thread, as a plain Java program would.</li>
@@ -129,6 +133,20 @@ public class TaskSpawnBenchmark {
             }
             return sum;
         }));
+    }
+
+    @Benchmark
+    public long threadTasksFromOutside() {
+        List<JoinHandle<Integer>> handles = new ArrayList<>(TASKS);
+        for (int i = 0; i < TASKS; i++) {
+            int index = i;
+            handles.add(runtime.spawn(() -> index));
+        }
+        long sum = 0;
+        for (JoinHandle<Integer> h : handles) {
+            sum += h.await();
+        }
+        return check(sum);
     }
 
     @Benchmark
