@@ -47,9 +47,10 @@ public final class ThreadContext implements Waker {
      * (its paused clock auto-advances only when nothing is active; docs/adr/0003).
      * Such a thread moves seen -> seen | PARKED by CAS and then stops counting itself;
      * a wake that finds PARKED counts the thread back in *before* its CAS (which adds
-     * one to the count and makes the state RUNNING) makes the thread runnable (and takes the count back if the CAS fails), so there is
-     * no moment at which the thread may run uncounted. Threads outside every task
-     * park in PARKED_UNCOUNTED, which the count ignores.
+     * one to the count and makes the state RUNNING) makes the thread runnable (and
+     * takes the count back if the CAS fails), so there is no moment at which the
+     * thread may run uncounted. Threads outside every task park in PARKED_UNCOUNTED,
+     * which the count ignores.
      *
      * Spinning before parking. A park and its unpark cost a virtual-thread switch on
      * each side (microseconds; more for a platform thread, or when the carrier itself

@@ -50,9 +50,9 @@ public final class MpscChannel<T> {
      *            admission). Bits are only ever set. TX_GONE and CLOSING are set
      *            before admission closes, so while neither is set admission is
      *            open: the receiver checks that here, in a line of its own (beside
-     *            rxWaker, which it writes when its waker changes), before it reads the semaphore's state, which every
-     *            send and receive CASes (I2 then costs no shared-line read while
-     *            the channel is open).
+     *            rxWaker, which it writes when its waker changes), before it reads
+     *            the semaphore's state, which every send and receive CASes (I2 then
+     *            costs no shared-line read while the channel is open).
      *   senders  strong sender handles; sticky at 0 (a weak sender cannot upgrade).
      *   rxWaker  the receiver's waker, set by a pending receive, taken (getAndSet
      *            null) and woken by whoever may have made it ready: a push, the last
