@@ -9,6 +9,16 @@ import java.util.concurrent.locks.LockSupport;
 public final class Worker extends Thread {
     /** Tasks run from the LIFO slot in a row, while others wait, before the slot's task is queued instead (Tokio: 3). */
     private static final int MAX_LIFO_POLLS = 3;
+    /**
+     * How long a searching worker that found nothing keeps looking before it parks.
+     * A park and the unpark that ends it cost microseconds on both sides (a futex wait
+     * and wake); tasks handing messages to each other across workers leave one of
+     * them without work for about that long, again and again. ADR 0001, "A short
+     * spin before parking".
+     */
+    private static final long SPIN_BEFORE_PARK_NANOS = 2_000;
+    /** {@code onSpinWait} calls between two looks at the other queues while spinning. */
+    private static final int PAUSES_PER_LOOK = 32;
 
     final Scheduler scheduler;
     final LocalQueue local = new LocalQueue();
@@ -54,6 +64,9 @@ public final class Worker extends Thread {
                 FutureTask<?> task = next();
                 if (task == null) {
                     task = steal();
+                    if (task == null && searching) {
+                        task = spinForWork();
+                    }
                 }
                 if (task != null) {
                     runTask(task);
@@ -99,6 +112,26 @@ public final class Worker extends Thread {
             first.queueNext = null;
         }
         return first;
+    }
+
+    /**
+     * Called while searching, after a steal found nothing: looks again for {@link
+     * #SPIN_BEFORE_PARK_NANOS} before the worker parks. Only searching workers spin,
+     * at most half of them, so a runtime that runs out of work spends at most that
+     * long per worker before it sleeps.
+     */
+    private FutureTask<?> spinForWork() {
+        long deadline = System.nanoTime() + SPIN_BEFORE_PARK_NANOS;
+        do {
+            for (int i = 0; i < PAUSES_PER_LOOK; i++) {
+                Thread.onSpinWait();
+            }
+            FutureTask<?> t = steal();
+            if (t != null) {
+                return t;
+            }
+        } while (System.nanoTime() - deadline < 0 && !scheduler.isStopped());
+        return null;
     }
 
     private FutureTask<?> steal() {

@@ -207,6 +207,33 @@ class SchedulerTest {
     }
 
     @Test
+    void workersThatRunOutOfWorkSpinBrieflyThenPark() throws Exception {
+        try (Runtime rt = Runtime.builder().workerThreads(2).build()) {
+            for (int round = 0; round < 50; round++) {
+                List<JoinHandle<Integer>> hs = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    hs.add(rt.spawn(Future.ready(i)));
+                }
+                int sum = 0;
+                for (JoinHandle<Integer> h : hs) {
+                    sum += h.await();
+                }
+                assertEquals(4950, sum);
+                // A worker that finds nothing looks again for a few microseconds, then
+                // parks: with no work left both must end up parked.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (rt.metrics().parkedWorkers() != 2) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new AssertionError("workers still awake with no work: "
+                                + rt.metrics().parkedWorkers() + " of 2 parked");
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
+    @Test
     void twoTasksWakingEachOtherForeverDoNotStarveAQueuedOne() {
         try (Runtime rt = Runtime.builder().currentThread().build()) {
             AtomicReference<Waker> a = new AtomicReference<>();
