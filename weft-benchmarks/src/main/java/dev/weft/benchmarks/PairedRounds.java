@@ -53,15 +53,33 @@ public final class PairedRounds {
             System.exit(2);
         }
         String className = args[0].contains(".") ? args[0] : PairedRounds.class.getPackageName() + "." + args[0];
-        Class<?> type = Class.forName(className);
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 40;
-        int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         try {
+            Class<?> type;
+            try {
+                type = Class.forName(className);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException("no class " + className + " on the class path");
+            }
+            int rounds = args.length > 2 ? count(args[2], "rounds", 1) : 40;
+            int warmUp = args.length > 3 ? count(args[3], "warm-up rounds", 0) : 5;
             run(type, args[1], rounds, warmUp);
         } catch (IllegalArgumentException e) {
             System.err.println("PairedRounds: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    private static int count(String arg, String what, int least) {
+        int n;
+        try {
+            n = Integer.parseInt(arg);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, not '" + arg + "'");
+        }
+        if (n < least) {
+            throw new IllegalArgumentException(what + " must be at least " + least + ", not " + n);
+        }
+        return n;
     }
 
     private static void run(Class<?> type, String peer, int rounds, int warmUp) throws Exception {
@@ -101,7 +119,7 @@ public final class PairedRounds {
             double[][] nsPerOp = new double[rounds][n];
             int[] placement = new int[rounds];
             for (int r = -warmUp; r < rounds; r++) {
-                int before = placementOf(CacheLineRoundTrip.measure());
+                double before = CacheLineRoundTrip.measure();
                 double[] scores = new double[n];
                 for (int k = 0; k < n; k++) {
                     int i = Math.floorMod(r + k, n); // each method leads in turn
@@ -114,9 +132,10 @@ public final class PairedRounds {
                 double after = CacheLineRoundTrip.measure();
                 if (r >= 0) {
                     nsPerOp[r] = scores;
-                    placement[r] = placementOf(after) == before ? before : -1;
-                    System.out.printf(Locale.ROOT, "round %d: %s, round trip %.0f ns after%s%n", r,
-                            format(benchmarks, scores), after, placement[r] < 0 ? " (placement moved: left out)" : "");
+                    placement[r] = placementOf(after) == placementOf(before) ? placementOf(before) : -1;
+                    System.out.printf(Locale.ROOT, "round %d: %s; round trip %.0f ns before, %.0f after%s%n", r,
+                            format(benchmarks, scores), before, after,
+                            placement[r] < 0 ? " (placement moved: left out)" : "");
                 }
             }
             report(type, benchmarks, peer, nsPerOp, placement);
