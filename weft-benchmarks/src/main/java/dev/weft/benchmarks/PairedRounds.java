@@ -97,15 +97,16 @@ public final class PairedRounds {
             }
             Setup setup = m.getAnnotation(Setup.class);
             if (setup != null) {
-                (byLevel(setup.value(), m) == Level.Trial ? trialSetups : invocationSetups).add(m);
+                (fixtureLevel(setup.value(), m) == Level.Trial ? trialSetups : invocationSetups).add(m);
             }
             TearDown tearDown = m.getAnnotation(TearDown.class);
             if (tearDown != null) {
-                (byLevel(tearDown.value(), m) == Level.Trial ? trialTearDowns : invocationTearDowns).add(m);
+                (fixtureLevel(tearDown.value(), m) == Level.Trial ? trialTearDowns : invocationTearDowns).add(m);
             }
         }
         benchmarks.sort((a, b) -> a.getName().compareTo(b.getName()));
-        if (benchmarks.stream().noneMatch(m -> m.getName().equals(peer))) {
+        int peerIndex = benchmarks.stream().map(Method::getName).toList().indexOf(peer);
+        if (peerIndex < 0) {
             throw new IllegalArgumentException("no benchmark method '" + peer + "' in " + type.getSimpleName()
                     + "; its methods: " + benchmarks.stream().map(Method::getName).toList());
         }
@@ -132,19 +133,20 @@ public final class PairedRounds {
                 double after = CacheLineRoundTrip.measure();
                 if (r >= 0) {
                     nsPerOp[r] = scores;
-                    placement[r] = placementOf(after) == placementOf(before) ? placementOf(before) : -1;
+                    int where = placementOf(before);
+                    placement[r] = placementOf(after) == where ? where : -1;
                     System.out.printf(Locale.ROOT, "round %d: %s; round trip %.0f ns before, %.0f after%s%n", r,
                             format(benchmarks, scores), before, after,
                             placement[r] < 0 ? " (placement moved: left out)" : "");
                 }
             }
-            report(type, benchmarks, peer, nsPerOp, placement);
+            report(type, benchmarks, peerIndex, nsPerOp, placement);
         } finally {
             invokeAll(trialTearDowns, state);
         }
     }
 
-    private static Level byLevel(Level level, Method m) {
+    private static Level fixtureLevel(Level level, Method m) {
         if (level == Level.Iteration) {
             throw new IllegalArgumentException(m.getName() + " is an iteration-level fixture, which rounds do not"
                     + " have; run this benchmark under JMH instead");
@@ -156,12 +158,10 @@ public final class PairedRounds {
         return roundTripNs <= SHARED_CORE_MAX_NS ? 0 : roundTripNs <= NEAR_CORES_MAX_NS ? 1 : 2;
     }
 
-    private static void report(Class<?> type, List<Method> benchmarks, String peer, double[][] nsPerOp, int[] placement) {
+    private static void report(Class<?> type, List<Method> benchmarks, int peerIndex, double[][] nsPerOp,
+            int[] placement) {
         int n = benchmarks.size();
-        int peerIndex = 0;
-        while (!benchmarks.get(peerIndex).getName().equals(peer)) {
-            peerIndex++;
-        }
+        String peer = benchmarks.get(peerIndex).getName();
         System.out.printf(Locale.ROOT, "%n%s, ns per operation, medians over the rounds of each placement;"
                 + " ratio: the median of each round's ratio to %s%n", type.getSimpleName(), peer);
         for (int p = 0; p < PLACEMENTS.length; p++) {
