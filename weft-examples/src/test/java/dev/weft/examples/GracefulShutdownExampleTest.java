@@ -4,30 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.Future;
-import dev.weft.runtime.Runtime;
 import dev.weft.time.Time;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class GracefulShutdownExampleTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void pausedRuntime() {
-        rt = Runtime.builder().workerThreads(2).startPaused(true).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class GracefulShutdownExampleTest extends PausedRuntimePerTest {
     @Test
     void serverAcceptsTheConnectionsMadeBeforeCtrlC() {
         assertEquals(List.of("client-1", "client-2", "client-3"), GracefulShutdownExample.run(rt).served());

@@ -2,29 +2,14 @@ package dev.weft.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.weft.runtime.Runtime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class LockAcrossAwaitExampleTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void pausedRuntime() {
-        rt = Runtime.builder().workerThreads(2).startPaused(true).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class LockAcrossAwaitExampleTest extends PausedRuntimePerTest {
     @Test
     void anAbortedWaiterForAJdkLockStillEntersTheCriticalSectionOnceTheHolderIsDone() {
         assertEquals(List.of(

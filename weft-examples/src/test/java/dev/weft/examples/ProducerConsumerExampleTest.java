@@ -4,31 +4,16 @@ import static dev.weft.Join.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.runtime.Runtime;
 import dev.weft.sync.Mpsc;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ProducerConsumerExampleTest {
+class ProducerConsumerExampleTest extends PausedRuntimePerTest {
     private static final List<String> TEN = IntStream.range(0, 10).mapToObj(i -> "received: message " + i).toList();
-
-    private Runtime rt;
-
-    @BeforeEach
-    void pausedRuntime() {
-        rt = Runtime.builder().workerThreads(2).startPaused(true).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
 
     @Test
     void consumerReceivesTheTenMessagesInOrderThenNullOnceTheProducerClosedItsSender() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.runtime.Runtime;
 import dev.weft.time.Clock;
 import dev.weft.time.Elapsed;
 import dev.weft.time.Instant;
@@ -12,8 +11,6 @@ import dev.weft.time.Time;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,20 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * has far less than that.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
-class TimeoutExampleTest {
+class TimeoutExampleTest extends PausedRuntimePerTest {
     private static final String WHOLE_FILE = "The slow server's whole file.";
-
-    private Runtime rt;
-
-    @BeforeEach
-    void pausedRuntime() {
-        rt = Runtime.builder().workerThreads(2).startPaused(true).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
 
     @Test
     void timeoutDropsTheDownloadAfterExactlyFiveSecondsAndTheChunksItHeldWithIt() {

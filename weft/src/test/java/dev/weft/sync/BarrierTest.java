@@ -11,8 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
 import dev.weft.Poll;
-import dev.weft.runtime.Runtime;
-import dev.weft.runtime.UnhandledExceptionPolicy;
+import dev.weft.RuntimePerTest;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import java.util.ArrayList;
@@ -20,25 +19,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
-class BarrierTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void build() {
-        rt = Runtime.builder().workerThreads(2).unhandledException(UnhandledExceptionPolicy.IGNORE).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class BarrierTest extends RuntimePerTest {
     @Test
     void aBarrierNeedsAtLeastOneParty() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Barrier(0));

@@ -15,34 +15,19 @@ import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
 import dev.weft.Poll;
-import dev.weft.runtime.Runtime;
-import dev.weft.runtime.UnhandledExceptionPolicy;
+import dev.weft.RuntimePerTest;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(30)
-class BroadcastTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void build() {
-        rt = Runtime.builder().workerThreads(2).unhandledException(UnhandledExceptionPolicy.IGNORE).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class BroadcastTest extends RuntimePerTest {
     // ---- channel(capacity)
 
     @ParameterizedTest

@@ -10,16 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
-import dev.weft.runtime.Runtime;
-import dev.weft.runtime.UnhandledExceptionPolicy;
+import dev.weft.RuntimePerTest;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,19 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The channel between real tasks: future tasks, thread tasks and plain threads. */
 @Timeout(30)
-class ChannelTaskTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void build() {
-        rt = Runtime.builder().workerThreads(2).unhandledException(UnhandledExceptionPolicy.IGNORE).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class ChannelTaskTest extends RuntimePerTest {
     /** A future-task consumer: receives until the channel is closed and drained. */
     static final class Draining implements Future<Integer> {
         private final Channel<Integer> ch;

@@ -15,32 +15,17 @@ import dev.weft.CountingWaker;
 import dev.weft.Future;
 import dev.weft.ManualFuture;
 import dev.weft.Poll;
-import dev.weft.runtime.Runtime;
-import dev.weft.runtime.UnhandledExceptionPolicy;
+import dev.weft.RuntimePerTest;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
-class WatchTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void build() {
-        rt = Runtime.builder().workerThreads(2).unhandledException(UnhandledExceptionPolicy.IGNORE).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class WatchTest extends RuntimePerTest {
     static <T> Poll<T> pollOnce(Future<T> f, CountingWaker w) {
         return f.poll(w.context());
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.RuntimePerTest;
 import dev.weft.runtime.Runtime;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -20,25 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(20)
-class JoinHandleTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void build() {
-        rt = Runtime.builder().workerThreads(2).unhandledException(dev.weft.runtime.UnhandledExceptionPolicy.IGNORE).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class JoinHandleTest extends RuntimePerTest {
     @Test
     void awaitGivesTheValueOfEachKindOfTask() {
         assertEquals(1, rt.spawn(Future.ready(1)).await());

@@ -6,33 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.Future;
-import dev.weft.runtime.Runtime;
-import dev.weft.runtime.UnhandledExceptionPolicy;
+import dev.weft.RuntimePerTest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(20)
-class JoinSetTest {
-    private Runtime rt;
-
-    @BeforeEach
-    void build() {
-        rt = Runtime.builder().workerThreads(2).unhandledException(UnhandledExceptionPolicy.IGNORE).build();
-    }
-
-    @AfterEach
-    void close() {
-        rt.close();
-    }
-
+class JoinSetTest extends RuntimePerTest {
     @Test
     void joinNextGivesEachTaskOnceThenNull() {
         Set<Integer> seen = rt.blockOn(() -> {
