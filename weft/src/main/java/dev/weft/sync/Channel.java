@@ -202,6 +202,11 @@ public final class Channel<T> {
      * or, once the channel is closed and drained, {@code null}. Waiting receivers are
      * served in arrival order. Takes one unit of the task's cooperative budget.
      *
+     * <p>"Drained" counts values handed to other receives that have not returned them
+     * yet: such a receive, if dropped, gives its value back, so until each one has
+     * returned or given back its value a receive on a closed, empty channel waits
+     * rather than answering {@code null}.
+     *
      * <p>Cancel safety: cancel safe. If dropped before it completes, no value is lost:
      * a value already handed to it goes back to the channel (to the next waiting
      * receiver, or to the front of the buffer). It loses its place among the waiting
@@ -218,7 +223,7 @@ public final class Channel<T> {
      * of a rendezvous channel). Never waits.
      *
      * @return the value, or {@code null} if there is none now; after a {@code null},
-     *         {@link #isClosed()} tells "closed and drained" from "empty for now"
+     *         {@link #isClosedAndDrained()} tells "closed and drained" from "empty for now"
      */
     public T tryRecv() {
         return core.tryRecv();
@@ -248,9 +253,23 @@ public final class Channel<T> {
         return core.cancel();
     }
 
-    /** Whether {@link #close()} or {@link #cancel()} was called. */
+    /**
+     * Whether {@link #close()} or {@link #cancel()} was called. Values may still be in
+     * the buffer, or come back to it: see {@link #isClosedAndDrained()}.
+     */
     public boolean isClosed() {
         return core.isClosed();
+    }
+
+    /**
+     * Whether the channel is closed and nothing is left to receive: the buffer is
+     * empty and no value is out in a receive that could still give it back (one
+     * handed to a waiting receive that is then dropped, a losing select branch,
+     * returns to the buffer). A receive would complete with {@code null} now, and so
+     * will every later one.
+     */
+    public boolean isClosedAndDrained() {
+        return core.isClosedAndDrained();
     }
 
     /**

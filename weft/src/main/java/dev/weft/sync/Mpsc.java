@@ -544,8 +544,9 @@ public final class Mpsc {
 
         /**
          * The next value if one is in the channel now, else {@code null}; never
-         * waits. {@link #isClosed()} and {@link #isEmpty()} tell "empty" from
-         * "closed and drained".
+         * waits. {@link #isClosedAndDrained()} tells "empty for now" from "closed and
+         * drained" ({@link #isClosed()} and {@link #isEmpty()} together do not: a
+         * reserved slot or a send that has its slot may still deliver a value).
          *
          * <p>A send that has taken its slot but not yet put its value in is not seen:
          * for that instant the slot is held and the value is not there, as with a
@@ -600,9 +601,22 @@ public final class Mpsc {
             return chan.isEmpty();
         }
 
-        /** Whether the channel is closed: by this receiver, or because every sender closed. */
+        /**
+         * Whether the channel is closed: by this receiver, or because every sender closed.
+         * Values may still be in it or on their way: see {@link #isClosedAndDrained()}.
+         */
         public boolean isClosed() {
             return chan.isClosed();
+        }
+
+        /**
+         * Whether this receiver has seen the end: the channel is closed and no value is
+         * in it or can still arrive (no reserved slot is unused, no send holding a slot
+         * has yet to put its value in). A receive would complete with {@code null} now,
+         * and so will every later one. With a hook, true from the receiver's close on.
+         */
+        public boolean isClosedAndDrained() {
+            return chan.isClosedAndDrained();
         }
     }
 

@@ -444,6 +444,92 @@ class ChannelTest {
         assertTrue(ch.isClosed());
     }
 
+    @Test
+    void aHookThatThrowsAnErrorStillGetsEveryValue() {
+        List<Integer> hooked = new ArrayList<>();
+        Channel<Integer> ch = Channel.create(3, v -> {
+            hooked.add(v);
+            if (v == 1) {
+                throw new AssertionError("hook " + v);
+            }
+        });
+        ch.trySend(1);
+        ch.trySend(2);
+        ch.trySend(3);
+        AssertionError e = assertThrows(AssertionError.class, ch::cancel);
+        assertEquals("hook 1", e.getMessage());
+        assertEquals(List.of(1, 2, 3), hooked);
+    }
+
+    // ---- closed and drained, with a value out in a receive ------------------------------
+
+    /** A receive waiting on an empty channel, handed {@code value} by a send, not yet polled again. */
+    private Future<Integer> handedReceive(Channel<Integer> ch, int value) {
+        Future<Integer> r = ch.recv();
+        assertTrue(r.poll(new CountingWaker().context()).isPending());
+        assertTrue(ch.trySend(value));
+        return r;
+    }
+
+    @Test
+    void afterCloseAReceiveWaitsForAValueThatAHandedReceiveMayGiveBack() {
+        Channel<Integer> ch = Channel.create(4);
+        Future<Integer> loser = handedReceive(ch, 7); // a select's receive branch, say
+        ch.close();
+        assertFalse(ch.isClosedAndDrained());
+        CountingWaker w = new CountingWaker();
+        Future<Integer> other = ch.recv();
+        assertTrue(other.poll(w.context()).isPending(), "7 may still come back: not drained");
+        loser.drop();                                 // the select's other branch won
+        assertEquals(1, w.count());
+        assertEquals(7, other.poll(w.context()).value());
+        assertTrue(ch.isClosedAndDrained());
+        assertNull(ch.recv().poll(cx).value());
+    }
+
+    @Test
+    void afterCloseTheReceiveThatReturnsTheLastHandedValueEndsTheOthersWait() {
+        Channel<Integer> ch = Channel.create(4);
+        Future<Integer> handed = handedReceive(ch, 7);
+        ch.close();
+        CountingWaker w = new CountingWaker();
+        Future<Integer> other = ch.recv();
+        assertTrue(other.poll(w.context()).isPending());
+        assertEquals(7, handed.poll(cx).value());
+        assertEquals(1, w.count(), "the end of the drain wakes the waiting receive");
+        assertNull(other.poll(w.context()).value());
+        assertTrue(ch.isClosedAndDrained());
+    }
+
+    @Test
+    void afterCancelAGivenBackValueGoesToTheHookAndEndsTheOthersWait() {
+        List<Integer> hooked = new ArrayList<>();
+        Channel<Integer> ch = Channel.create(4, hooked::add);
+        Future<Integer> loser = handedReceive(ch, 7);
+        ch.cancel();
+        CountingWaker w = new CountingWaker();
+        Future<Integer> other = ch.recv();
+        assertTrue(other.poll(w.context()).isPending());
+        loser.drop();
+        assertEquals(List.of(7), hooked);
+        assertEquals(1, w.count());
+        assertNull(other.poll(w.context()).value());
+    }
+
+    @Test
+    void tryRecvAndIsClosedAndDrainedTellEmptyFromTheEnd() {
+        Channel<Integer> ch = Channel.create(2);
+        assertNull(ch.tryRecv());
+        assertFalse(ch.isClosedAndDrained(), "open: empty for now");
+        ch.trySend(1);
+        ch.close();
+        assertTrue(ch.isClosed());
+        assertFalse(ch.isClosedAndDrained(), "closed, one value left");
+        assertEquals(1, ch.tryRecv());
+        assertNull(ch.tryRecv());
+        assertTrue(ch.isClosedAndDrained());
+    }
+
     // ---- queries ------------------------------------------------------------------------
 
     @Test

@@ -692,10 +692,82 @@ class MpscTest {
         assertFalse(ch.rx().isEmpty());
         assertEquals(1, ch.rx().len());
         assertEquals("a", ch.rx().tryRecv());
+        assertFalse(ch.rx().isClosedAndDrained());
         ch.tx().close();
         assertNull(ch.rx().tryRecv());
         assertTrue(ch.rx().isClosed());
         assertTrue(ch.rx().isEmpty());
+        assertTrue(ch.rx().isClosedAndDrained());
+    }
+
+    @Test
+    void closedAndEmptyIsNotDrainedWhileAReservedSlotMayStillDeliver() {
+        var ch = Mpsc.<String>channel(2);
+        Mpsc.Permit<String> permit = ready(ch.tx().reserve());
+        ch.tx().close();
+        assertNull(ch.rx().tryRecv());
+        assertTrue(ch.rx().isClosed() && ch.rx().isEmpty());
+        assertFalse(ch.rx().isClosedAndDrained(), "the permit can still deliver");
+        CountingWaker w = new CountingWaker();
+        Future<String> recv = ch.rx().recv();
+        assertTrue(poll(recv, w).isPending(), "a receive waits for it too");
+        permit.send("late");
+        assertEquals(1, w.count());
+        assertEquals("late", poll(recv, w).value());
+        assertTrue(ch.rx().isClosedAndDrained());
+        assertNull(ready(ch.rx().recv()));
+
+        var unbounded = Mpsc.<String>unboundedChannel();
+        unbounded.tx().send("u");
+        unbounded.tx().close();
+        assertFalse(unbounded.rx().isClosedAndDrained());
+        assertEquals("u", unbounded.rx().tryRecv());
+        assertTrue(unbounded.rx().isClosedAndDrained());
+    }
+
+    @Test
+    void aReceiverClosedWithAHookIsDrainedAtOnce() {
+        List<String> hooked = new ArrayList<>();
+        var ch = Mpsc.<String>channel(2, hooked::add);
+        ch.tx().trySend("a");
+        ch.rx().close();
+        assertEquals(List.of("a"), hooked);
+        assertTrue(ch.rx().isClosedAndDrained());
+    }
+
+    @Test
+    void lenFromAnotherThreadReturnsWhileValuesMove() throws Exception {
+        // len() walks the queue: a walk that began past the tail it walked to never ended.
+        var ch = Mpsc.<Integer>channel(64);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong lens = new java.util.concurrent.atomic.AtomicLong();
+        Thread observer = Thread.ofPlatform().name("len-observer").start(() -> {
+            while (!stop.get()) {
+                int n = ch.rx().len();
+                if (n < 0 || n > 64) {
+                    throw new AssertionError("len " + n + " outside 0..64");
+                }
+                lens.incrementAndGet();
+            }
+        });
+        Thread producer = Thread.ofPlatform().start(() -> {
+            try (var tx = ch.tx()) {
+                for (int i = 0; i < 200_000; i++) {
+                    tx.blockingSend(i);
+                }
+            }
+        });
+        int received = 0;
+        while (ch.rx().blockingRecv() != null) {
+            received++;
+        }
+        producer.join();
+        stop.set(true);
+        observer.join(10_000);
+        assertFalse(observer.isAlive(), "len() from another thread did not return; stack: "
+                + java.util.Arrays.toString(observer.getStackTrace()));
+        assertEquals(200_000, received);
+        assertTrue(lens.get() > 0);
     }
 
     @Test

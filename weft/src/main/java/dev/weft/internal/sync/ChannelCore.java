@@ -4,6 +4,9 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.Throwing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +73,21 @@ public final class ChannelCore<T> {
      * buffer stays readable. Cancel: the same, and the buffer is emptied into the
      * hook (or answered to the caller when there is no hook).
      *
+     * Closed and drained. A receive answers null only when the channel is closed,
+     * the buffer is empty and no value is out in a receive that may still give it
+     * back: `handedOut` counts values stored in Receiving nodes (HANDED) and not yet
+     * returned by their poll or given back by their drop. While it is above zero, a
+     * receive on a closed, empty channel links and waits; the give-back hands it the
+     * value, and the return that brings the count to zero wakes every receiver still
+     * linked, which then answers null. (Answering null at once let a second receiver
+     * see "closed and drained", and its loop end, before a select's losing receive
+     * put its value back into the buffer, where nobody read it.) The count moves by
+     * an atomic add: up under the lock when a value is handed, down outside it when
+     * a poll returns one, so the common hand-off takes no second lock; the return
+     * that reaches zero on a closed channel takes the lock to wake the drain's
+     * waiters, after its decrement, so a receive that links under the lock either
+     * sees the count at zero or is linked before that wake looks.
+     *
      * Cancellation (drop):
      *   - Sending dropped while linked: unlinked. Dropped unlinked with outcome
      *     TAKEN: nothing (delivered). Dropped in any other state before it
@@ -122,6 +140,18 @@ public final class ChannelCore<T> {
     private final ErrorFactory closedError;
     /** OPEN, STATE_CLOSED or STATE_CANCELLED; written under the lock, read anywhere. */
     private volatile int state;
+    /** Values handed to receives and not yet returned or given back: see "Closed and drained". */
+    private volatile int handedOut;
+
+    private static final VarHandle HANDED_OUT;
+
+    static {
+        try {
+            HANDED_OUT = MethodHandles.lookup().findVarHandle(ChannelCore.class, "handedOut", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Makes the exception a send on a closed channel throws. */
     @FunctionalInterface
@@ -150,6 +180,19 @@ public final class ChannelCore<T> {
 
     public boolean isClosed() {
         return state != OPEN;
+    }
+
+    /** Whether a receive would answer null now: closed, empty, and no value out in a receive. */
+    public boolean isClosedAndDrained() {
+        if (state == OPEN) {
+            return false;
+        }
+        lock.lock();
+        try {
+            return buffer.isEmpty() && handedOut == 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Values in the buffer now (a snapshot). */
@@ -218,8 +261,7 @@ public final class ChannelCore<T> {
                 senders.addLast(node);
                 return WAITING;
             }
-            r.value = value;
-            r.outcome = HANDED;
+            hand(r, value);
             wake = r.waker;
             r.waker = null;
         } finally {
@@ -269,7 +311,7 @@ public final class ChannelCore<T> {
                 if (moved != null) {
                     v = moved.value;
                 } else {
-                    if (node != null && state == OPEN) {
+                    if (node != null && (state == OPEN || handedOut > 0)) {
                         node.waker = waker;
                         receivers.addLast(node);
                         return LINKED_NODE;
@@ -291,22 +333,61 @@ public final class ChannelCore<T> {
         return v;
     }
 
+    /** Stores {@code value} in the waiting receive {@code r}, unlinked by the caller. Under the lock. */
+    private void hand(Receiving<T> r, T value) {
+        r.value = value;
+        r.outcome = HANDED;
+        HANDED_OUT.getAndAdd(this, 1);
+    }
+
+    /**
+     * A receive's poll returned the value handed to it. The last one out of a closed
+     * channel wakes the receives that wait for the drain to end: they answer null.
+     */
+    private void handedValueReturned() {
+        if ((int) HANDED_OUT.getAndAdd(this, -1) == 1 && state != OPEN) {
+            List<Waker> wakers;
+            lock.lock();
+            try {
+                wakers = handedOut == 0 && buffer.isEmpty() ? releaseReceivers() : List.of();
+            } finally {
+                lock.unlock();
+            }
+            WaiterList.wakeAll(wakers);
+        }
+    }
+
+    /** Unlinks every waiting receive as woken by the close, and answers their wakers. Under the lock. */
+    private List<Waker> releaseReceivers() {
+        List<Waker> wakers = new ArrayList<>(receivers.size());
+        for (Receiving<T> n; (n = receivers.pollFirst()) != null; ) {
+            n.outcome = WOKEN_CLOSED;
+            wakers.add(n.waker);
+            n.waker = null;
+        }
+        return wakers;
+    }
+
     /**
      * A value handed to a receive that was dropped before returning it: to the oldest
      * waiting receiver, else the front of the buffer (after cancel(): the hook, if any).
      */
     private void giveBack(T value) {
         Waker wake = null;
+        List<Waker> drained = null;
         boolean toHook = false;
         lock.lock();
         try {
+            HANDED_OUT.getAndAdd(this, -1);
             if (state == STATE_CANCELLED && undelivered != null) {
                 toHook = true;
+                if (handedOut == 0) {
+                    drained = releaseReceivers(); // the receives waiting for this value: the end
+                }
             } else {
                 Receiving<T> r = receivers.pollFirst();
                 if (r != null) {
-                    r.value = value;
-                    r.outcome = HANDED;
+                    hand(r, value);
                     wake = r.waker;
                     r.waker = null;
                 } else {
@@ -318,6 +399,9 @@ public final class ChannelCore<T> {
         }
         if (wake != null) {
             wake.wake();
+        }
+        if (drained != null) {
+            WaiterList.wakeAll(drained);
         }
         if (toHook) {
             undelivered.accept(value);
@@ -359,14 +443,9 @@ public final class ChannelCore<T> {
                 emptied.addAll(buffer);
                 buffer.clear();
             }
-            wakers = new ArrayList<>(senders.size() + receivers.size());
+            wakers = releaseReceivers();
             for (Sending<T> n; (n = senders.pollFirst()) != null; ) {
                 n.outcome = FAILED;
-                wakers.add(n.waker);
-                n.waker = null;
-            }
-            for (Receiving<T> n; (n = receivers.pollFirst()) != null; ) {
-                n.outcome = WOKEN_CLOSED;
                 wakers.add(n.waker);
                 n.waker = null;
             }
@@ -377,12 +456,13 @@ public final class ChannelCore<T> {
         return changed;
     }
 
+    /** Every value to the hook, even when it throws for some (the first failure is rethrown after). */
     private void deliverToHook(List<T> values) {
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (T v : values) {
             try {
                 undelivered.accept(v);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 if (failure == null) {
                     failure = e;
                 } else {
@@ -391,7 +471,7 @@ public final class ChannelCore<T> {
             }
         }
         if (failure != null) {
-            throw failure;
+            throw Throwing.sneaky(failure);
         }
     }
 
@@ -528,6 +608,7 @@ public final class ChannelCore<T> {
                     phase = DONE;
                     T v = value;
                     value = null;
+                    core.handedValueReturned();
                     return Poll.ready(v);
                 }
                 // Woken by close: unlinked with no value. Look again: a value may have

@@ -489,6 +489,11 @@ public final class MpscChannel<T> {
         return (flags & DONE) != 0 || queue.isEmpty();
     }
 
+    /** What a receive answering null means: done, or closed with nothing on its way (I2). */
+    public boolean isClosedAndDrained() {
+        return (flags & DONE) != 0 || closedAndIdle();
+    }
+
     public int len() {
         return (flags & DONE) != 0 ? 0 : queue.size();
     }

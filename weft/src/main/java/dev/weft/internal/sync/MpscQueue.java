@@ -53,8 +53,9 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> {
      * `next` pointer (to a live node); it is unreachable from the queue and goes
      * with the garbage, and a stale reader walking from it still walks forward.
      *
-     * size() walks to a snapshot of `tail`, waiting through half-done links, so it
-     * too counts a push from its swap on.
+     * size() walks from `head` to a snapshot of `tail` read after it, waiting through
+     * half-done links, so it too counts a push from its swap on. The tail read later
+     * is the same node or a later one, so the walk reaches it.
      *
      * Tested by MpscQueueLincheckTest (pushes against popWaiting, isEmpty and
      * size, model checked; it caught a size() that skipped half-done pushes) and,
@@ -169,12 +170,15 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> {
     /**
      * The values pushed and not yet popped, as of the moment this call reads the
      * tail: a walk of the queue, O(size), that waits through half-done pushes up to
-     * that tail. From a thread other than the consumer it may be off by the values
-     * popped meanwhile.
+     * that tail. From a thread other than the consumer it may count values popped
+     * while it ran (never fewer than were there).
      */
     public int size() {
-        Node<T> last = tail;
+        // head before tail: the walk must start at or before the tail it walks to. (Read
+        // the other way round, a pop between the two reads put the start past the end,
+        // and an observer thread walked off the queue's end and spun there for good.)
         Node<T> p = head;
+        Node<T> last = tail;
         int n = 0;
         int spins = 0;
         while (p != last) {
