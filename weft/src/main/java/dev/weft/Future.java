@@ -77,14 +77,19 @@ public interface Future<T> {
      * is ready returns at once without parking. Inside a thread task, an await
      * of an aborted task drops this future and throws
      * {@link dev.weft.task.CancelledException}, and so does every later await of
-     * that task.
+     * that task. A task's thread ignores interrupts while it waits (it gets its
+     * interrupt status back when the await ends); a thread outside every task is
+     * stopped by one: the future is dropped and {@code CancelledException} thrown,
+     * with the interrupt status kept. The {@code blocking*} methods of the
+     * {@code sync} package await, so they behave the same.
      *
      * <p>Cancel safety: this call is where a thread task is cancelled; what is lost
      * then is what the future itself loses when dropped.
      *
      * @return the value
      * @throws IllegalStateException if called on a scheduler worker, inside a poll
-     * @throws dev.weft.task.CancelledException if the calling task was aborted
+     * @throws dev.weft.task.CancelledException if the calling task was aborted, or a
+     *     thread outside every task was interrupted while it waited
      */
     default T await() {
         return Awaiting.await(this);

@@ -155,5 +155,10 @@ public final class Mutex<T> {
         public void drop() {
             dropAcquire();
         }
+
+        @Override
+        protected String madeBy() {
+            return "lock()";
+        }
     }
 }

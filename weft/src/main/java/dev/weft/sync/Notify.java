@@ -334,9 +334,19 @@ public final class Notify {
             return register(null);
         }
 
-        /** Whether this future is notified (its next poll completes). */
+        /**
+         * Whether this future is notified: its next poll completes. Before its first
+         * poll or {@link #enable()}, that is when {@link Notify#notifyWaiters()} was called
+         * since it was made; a permit stored by {@link Notify#notifyOne()} counts only once a
+         * poll or {@code enable()} has taken it (until then another waiter may).
+         */
         public boolean isNotified() {
-            return phase == DONE || (phase == REGISTERED && notification != NONE);
+            return switch (phase) {
+                case DONE -> true;
+                case REGISTERED -> notification != NONE;
+                case INIT -> (notify.state & ~PHASE) != generation;
+                default -> false; // dropped
+            };
         }
 
         /** Answers whether it is notified; else it is registered with {@code w} (which may be null). */

@@ -237,5 +237,10 @@ public final class RwLock<T> {
         public void drop() {
             dropAcquire();
         }
+
+        @Override
+        protected String madeBy() {
+            return write ? "write()" : "read()";
+        }
     }
 }

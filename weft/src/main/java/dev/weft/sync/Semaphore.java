@@ -26,9 +26,11 @@ import dev.weft.internal.sync.BatchSemaphore;
  * for good, as after {@link #forgetPermits}). {@link #addPermits} adds permits that
  * were never acquired.
  *
- * <p><b>Closing.</b> {@link #close()} makes every waiting and every later acquire
- * fail with {@link AcquireError}; permits already held stay valid and may still be
- * given back.
+ * <p><b>Closing.</b> {@link #close()} makes every acquire still waiting for permits,
+ * and every later one, fail with {@link AcquireError}. An acquire that had been
+ * handed all its permits before the close (served, but not yet polled since)
+ * completes with them: it was served first. Permits already held stay valid and may
+ * still be given back.
  *
  * <p><b>Memory consistency effects:</b> actions in a task before it gives permits
  * back (closing a permit, {@link #addPermits}) <i>happen-before</i> actions after an
@@ -114,7 +116,10 @@ public final class Semaphore {
         return permits.forget(n);
     }
 
-    /** Closes the semaphore: waiting and later acquires fail with {@link AcquireError}. */
+    /**
+     * Closes the semaphore: acquires still waiting for permits, and later ones, fail
+     * with {@link AcquireError} (one already handed its permits completes with them).
+     */
     public void close() {
         permits.close();
     }
@@ -177,11 +182,21 @@ public final class Semaphore {
         /**
          * Takes the permits of {@code other} (from the same semaphore) into this one.
          *
-         * @throws IllegalArgumentException if {@code other} comes from another semaphore
+         * @throws IllegalArgumentException if {@code other} comes from another semaphore,
+         *     is this permit itself, or the two hold more than {@link #MAX_PERMITS}
+         *     together (after {@link Semaphore#addPermits} a semaphore can have handed
+         *     out that many)
          */
         public void merge(Permit other) {
+            if (other == this) {
+                throw new IllegalArgumentException("cannot merge a permit into itself");
+            }
             if (other.semaphore != semaphore) {
                 throw new IllegalArgumentException("cannot merge permits of two different semaphores");
+            }
+            if ((long) count + other.count > MAX_PERMITS) {
+                throw new IllegalArgumentException("cannot merge a permit of " + other.count + " into one of " + count
+                        + ": together they exceed MAX_PERMITS (" + MAX_PERMITS + "); keep them apart");
             }
             count += other.count;
             other.count = 0;
@@ -192,13 +207,19 @@ public final class Semaphore {
             count = 0;
         }
 
-        /** Gives the permits back to the semaphore; later calls do nothing. */
+        /**
+         * Gives the permits back to the semaphore; later calls do nothing.
+         *
+         * @throws IllegalArgumentException if the semaphore would then hold more than
+         *     {@link #MAX_PERMITS} (permits were added meanwhile); this permit keeps its
+         *     permits, to be {@linkplain #split split} or forgotten
+         */
         @Override
         public void close() {
             int n = count;
             if (n > 0) {
+                semaphore.permits.release(n); // first: if it refuses, the permits are still here
                 count = 0;
-                semaphore.permits.release(n);
             }
         }
 
@@ -232,6 +253,11 @@ public final class Semaphore {
         @Override
         public void drop() {
             dropAcquire();
+        }
+
+        @Override
+        protected String madeBy() {
+            return permits() == 1 ? "acquire()" : "acquireMany(" + permits() + ")";
         }
     }
 }

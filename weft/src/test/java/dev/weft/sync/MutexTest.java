@@ -59,6 +59,26 @@ class MutexTest {
     }
 
     @Test
+    void aDroppedLockFuturePolledAgainIsRefusedAndTakesNothing() {
+        Mutex<String> m = new Mutex<>("x");
+        Mutex.Guard<String> held = m.tryLock();
+        Future<Mutex.Guard<String>> f = m.lock();
+        CountingWaker w = new CountingWaker();
+        assertTrue(f.poll(Context.of(w)).isPending());
+        f.drop();                                     // cancelled: its owner holds nothing, and never will
+        held.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.poll(Context.of(w)));
+        assertTrue(e.getMessage().contains("lock()") && e.getMessage().contains("dropped"), e.getMessage());
+        assertFalse(m.isLocked());
+
+        Future<Mutex.Guard<String>> done = m.lock();
+        Mutex.Guard<String> g = done.poll(Context.of(w)).value();
+        e = assertThrows(IllegalStateException.class, () -> done.poll(Context.of(w)));
+        assertTrue(e.getMessage().contains("already completed"), e.getMessage());
+        g.close();
+    }
+
+    @Test
     void tryLockFailsWhileHeldAndWhileSomeoneWaits() {
         Mutex<String> m = new Mutex<>("x");
         Mutex.Guard<String> g = m.tryLock();

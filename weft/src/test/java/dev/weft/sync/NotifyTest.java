@@ -286,6 +286,27 @@ class NotifyTest extends RuntimePerTest {
     }
 
     @Test
+    void isNotifiedBeforeTheFirstPollSeesANotifyWaitersButNotAStoredPermit() {
+        Notify n = new Notify();
+        Notify.Notified f = n.notified();
+        assertFalse(f.isNotified());
+        n.notifyWaiters();
+        assertTrue(f.isNotified(), "notifyWaiters since it was made: its first poll completes");
+        assertTrue(f.poll(new CountingWaker().context()).isReady());
+
+        n.notifyOne();                                // stores the permit
+        Notify.Notified g = n.notified();
+        Notify.Notified h = n.notified();
+        assertFalse(g.isNotified(), "the permit is anyone's until a poll takes it");
+        assertTrue(h.enable());
+        assertTrue(h.isNotified());
+        assertFalse(g.isNotified());
+        assertTrue(g.poll(new CountingWaker().context()).isPending());
+        g.drop();
+        assertFalse(g.isNotified());
+    }
+
+    @Test
     void droppingAnUnpolledNotifiedDoesNothing() {
         Notify n = new Notify();
         n.notified().drop();

@@ -104,6 +104,23 @@ class RwLockTest {
     }
 
     @Test
+    void aDroppedReadOrWritePolledAgainIsRefused() {
+        RwLock<String> l = new RwLock<>("v");
+        RwLock.WriteGuard<String> held = l.write().await();
+        Future<RwLock.ReadGuard<String>> r = l.read();
+        Future<RwLock.WriteGuard<String>> w = l.write();
+        CountingWaker cw = new CountingWaker();
+        assertTrue(r.poll(Context.of(cw)).isPending());
+        assertTrue(w.poll(Context.of(cw)).isPending());
+        r.drop();
+        w.drop();
+        held.close();
+        assertTrue(assertThrows(IllegalStateException.class, () -> r.poll(Context.of(cw))).getMessage().contains("read()"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> w.poll(Context.of(cw))).getMessage().contains("write()"));
+        assertNotNull(l.tryWrite(), "the dropped futures took nothing");
+    }
+
+    @Test
     void misuseIsRefusedClearly() {
         assertThrows(IllegalArgumentException.class, () -> new RwLock<>("v", 0));
         RwLock<String> l = new RwLock<>("v");

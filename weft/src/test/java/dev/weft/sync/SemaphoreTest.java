@@ -122,6 +122,65 @@ class SemaphoreTest {
     }
 
     @Test
+    void anAcquireHandedItsPermitsBeforeTheCloseCompletesWithThem() {
+        Semaphore s = new Semaphore(1);
+        Semaphore.Permit held = s.tryAcquire();
+        Future<Semaphore.Permit> served = s.acquire();
+        Future<Semaphore.Permit> stillWaiting = s.acquireMany(2);
+        CountingWaker w = new CountingWaker();
+        assertTrue(served.poll(Context.of(w)).isPending());
+        assertTrue(stillWaiting.poll(Context.of(w)).isPending());
+        held.close();                                 // served first: the permit is its
+        s.close();
+        Semaphore.Permit p = served.poll(Context.of(w)).value();
+        assertEquals(1, p.count());
+        assertThrows(AcquireError.class, () -> stillWaiting.poll(Context.of(w)));
+        p.close();
+        assertEquals(1, s.availablePermits(), "a held permit may still be given back after the close");
+    }
+
+    @Test
+    void mergingAPermitIntoItselfIsRefusedAndLosesNothing() {
+        Semaphore s = new Semaphore(3);
+        Semaphore.Permit p = s.tryAcquireMany(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.merge(p));
+        assertTrue(e.getMessage().contains("itself"), e.getMessage());
+        assertEquals(2, p.count());
+        p.close();
+        assertEquals(3, s.availablePermits());
+    }
+
+    @Test
+    void mergingPastMaxPermitsIsRefusedAndAPermitTheSemaphoreCannotTakeBackKeepsItsPermits() {
+        Semaphore s = new Semaphore(Semaphore.MAX_PERMITS);
+        Semaphore.Permit a = s.tryAcquireMany(Semaphore.MAX_PERMITS);
+        s.addPermits(1);
+        Semaphore.Permit b = s.tryAcquire();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.merge(b));
+        assertTrue(e.getMessage().contains("MAX_PERMITS"), e.getMessage());
+        assertEquals(Semaphore.MAX_PERMITS, a.count());
+        assertEquals(1, b.count());
+        s.addPermits(1);                              // now a cannot go back: the total would pass the maximum
+        assertThrows(IllegalArgumentException.class, a::close);
+        assertEquals(Semaphore.MAX_PERMITS, a.count(), "refused, the permit still holds its permits");
+        b.close();
+        assertEquals(2, s.availablePermits());
+    }
+
+    @Test
+    void aDroppedAcquirePolledAgainIsRefused() {
+        Semaphore s = new Semaphore(0);
+        Future<Semaphore.Permit> f = s.acquireMany(2);
+        CountingWaker w = new CountingWaker();
+        assertTrue(f.poll(Context.of(w)).isPending());
+        f.drop();
+        s.addPermits(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.poll(Context.of(w)));
+        assertTrue(e.getMessage().contains("acquireMany(2)") && e.getMessage().contains("dropped"), e.getMessage());
+        assertEquals(2, s.availablePermits(), "nothing taken");
+    }
+
+    @Test
     void badCountsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Semaphore(-1));
         Semaphore s = new Semaphore(Semaphore.MAX_PERMITS);

@@ -446,7 +446,12 @@ public final class BatchSemaphore {
         }
     }
 
-    /** Closes the semaphore: every waiter fails, and so does every later acquire. */
+    /**
+     * Closes the semaphore: every waiter still in the queue fails, and so does every
+     * later acquire. One already unlinked with all its permits (served before the
+     * close, not yet polled) completes with them: the close comes after its acquire,
+     * and the bounded channel relies on it (a send that had its slot still pushes).
+     */
     public void close() {
         List<Waker> wakers;
         lock.lock();
@@ -482,6 +487,8 @@ public final class BatchSemaphore {
         private boolean queued;
         /** Owner-only: the permits were handed to the caller. */
         private boolean acquired;
+        /** Owner-only: dropped; a later poll is refused. */
+        private boolean dropped;
 
         protected Acquire(BatchSemaphore semaphore, int permits) {
             checkCount(permits, "permits");
@@ -494,15 +501,24 @@ public final class BatchSemaphore {
             return permits;
         }
 
+        /** How the user made this future, for the errors of a misused one: {@code "acquire()"}, {@code "lock()"}. */
+        protected String madeBy() {
+            return "acquire()";
+        }
+
         /**
          * Polls for the permits: {@link #ACQUIRED} (they belong to the caller now),
          * {@link #PENDING} (the task will be woken) or {@link #IS_CLOSED}.
          *
-         * @throws IllegalStateException if polled again after it acquired
+         * @throws IllegalStateException if polled again after it acquired, or after it
+         *     was dropped
          */
         protected final int pollAcquire(Context cx) {
-            if (acquired) {
-                throw new IllegalStateException("this acquire already completed; its permits were handed out");
+            if (acquired || dropped) {
+                throw new IllegalStateException("this " + madeBy() + " future "
+                        + (acquired ? "already completed and handed out what it acquired"
+                                : "was dropped (cancelled); polling it again would take what nobody gives back")
+                        + "; call " + madeBy() + " again for a new one");
             }
             BatchSemaphore sem = semaphore;
             if (queued) {
@@ -601,10 +617,11 @@ public final class BatchSemaphore {
 
         /**
          * The future was dropped: leaves the queue and gives back whatever was assigned.
-         * Does nothing if it never waited or already acquired (the permits are then the
-         * caller's).
+         * Does nothing more if it never waited or already acquired (the permits are then
+         * the caller's). A later poll is refused.
          */
         protected final void dropAcquire() {
+            dropped = true;
             if (!queued) {
                 return;
             }
