@@ -10,7 +10,6 @@ import dev.weft.internal.sync.Waiter;
 import dev.weft.internal.sync.WaiterList;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -317,14 +316,16 @@ public final class Broadcast {
                 if (left == 0 && !closedWaiting.isEmpty()) {
                     wake = closedWaiting.drainWakers();
                 }
-                Recv<T> parked = rx.parked;
-                if (parked != null) {
-                    rx.parked = null;
-                    if (waiting.remove(parked) && parked.waker != null) {
-                        wake = wake == null ? new ArrayList<>(1) : wake;
-                        wake.add(parked.waker);
+                // Every recv of this receiver still waiting (a select or a join may
+                // have several): woken, they fail. A walk of the list, only when one of
+                // its futures may be in it.
+                if (rx.registeredFutures > 0) {
+                    List<Waker> mine = waiting.drainWakers(w -> w.rx == rx);
+                    if (wake == null) {
+                        wake = mine;
+                    } else {
+                        wake.addAll(mine);
                     }
-                    parked.waker = null;
                 }
                 rx.handleClosed = true; // last: whoever sees it closed sees its effects
             } finally {
@@ -519,8 +520,12 @@ public final class Broadcast {
         long next;
         /** Closed by its owner. Written under the channel's lock, once. */
         volatile boolean handleClosed;
-        /** The recv future linked in the waiter list, if any; under the lock. */
-        Recv<T> parked;
+        /**
+         * This receiver's recv futures that registered and have not unregistered (some
+         * may have been unlinked by a send since); under the lock. At 0, closing has no
+         * waiter of its own to look for in the list.
+         */
+        int registeredFutures;
 
         Receiver(Shared<T> shared, long next) {
             this.shared = shared;
@@ -701,8 +706,10 @@ public final class Broadcast {
                     waker = cx.waker();
                     if (!isLinked()) {
                         s.waiting.addLast(this);
-                        rx.parked = this;
-                        registered = true;
+                        if (!registered) {
+                            registered = true;
+                            rx.registeredFutures++;
+                        }
                     }
                     return Poll.pending();
                 } finally {
@@ -718,11 +725,11 @@ public final class Broadcast {
 
         private void unlinkLocked(Shared<T> s) {
             s.waiting.remove(this);
-            if (rx.parked == this) {
-                rx.parked = null;
-            }
             waker = null;
-            registered = false;
+            if (registered) {
+                registered = false;
+                rx.registeredFutures--;
+            }
         }
 
         private void unregister() {

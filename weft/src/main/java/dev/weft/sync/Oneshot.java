@@ -342,9 +342,10 @@ public final class Oneshot {
         }
 
         private static RecvError closedError(int s) {
-            return new RecvError((s & TX_CLOSED) != 0
-                    ? "the oneshot sender was closed without sending a value"
-                    : "the oneshot receiver was closed before a value was sent");
+            // The receiver's own close first: a send it refused also sets TX_CLOSED.
+            return new RecvError((s & RX_CLOSED) != 0
+                    ? "the oneshot receiver was closed before a value was sent"
+                    : "the oneshot sender was closed without sending a value");
         }
 
         @Override

@@ -8,7 +8,6 @@ import dev.weft.internal.sync.ConditionWait;
 import dev.weft.internal.sync.SpinLock;
 import dev.weft.internal.sync.Waiter;
 import dev.weft.internal.sync.WaiterList;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -186,11 +185,16 @@ public final class Watch {
         Receiver<T> subscribe() {
             lock.lock();
             try {
+                // The version first: a send that counts this receiver (it reads
+                // `receivers` before it publishes) publishes after this read, so the
+                // new receiver sees that value as unseen. The other way round, a send
+                // that succeeded only because of this receiver could be marked seen.
+                long seen = current.version;
                 receivers++;
+                return new Receiver<>(this, seen);
             } finally {
                 lock.unlock();
             }
-            return new Receiver<>(this, current.version);
         }
 
         int waitingCount() {
@@ -442,8 +446,12 @@ public final class Watch {
         long seen;
         /** Closed by its owner. Written under the channel's lock, once. */
         private volatile boolean handleClosed;
-        /** The future linked in the waiter list for this receiver, if any; under lock. */
-        Waiting<T, ?> parked;
+        /**
+         * This receiver's futures that registered and have not unregistered (some may
+         * have been unlinked by a send since); under the lock. At 0, close() has no
+         * waiter of its own to look for in the list.
+         */
+        int registeredFutures;
 
         Receiver(Shared<T> shared, long seen) {
             this.shared = shared;
@@ -486,7 +494,8 @@ public final class Watch {
         public boolean hasChanged() {
             checkOpen();
             if (shared.closed) {
-                throw closedError();
+                throw new RecvError("every sender of this watch channel is gone, so hasChanged() has no answer;"
+                        + " changed() still completes for a value not seen yet, and borrow() reads the last one");
             }
             return shared.current.version != seen;
         }
@@ -593,16 +602,16 @@ public final class Watch {
                 if (--s.receivers == 0 && !s.closedWaiting.isEmpty()) {
                     wake = s.closedWaiting.drainWakers();
                 }
-                Waiting<T, ?> p = parked;
-                if (p != null) {
-                    parked = null;
-                    if (s.changedWaiting.remove(p) && p.waker != null) {
-                        if (wake == null) {
-                            wake = new ArrayList<>(1);
-                        }
-                        wake.add(p.waker);
+                // Every future of this receiver still waiting (a select or a join may
+                // have several): woken, they fail. A walk of the list, only when one
+                // of its futures may be in it.
+                if (registeredFutures > 0) {
+                    List<Waker> mine = s.changedWaiting.drainWakers(w -> w.rx == this);
+                    if (wake == null) {
+                        wake = mine;
+                    } else {
+                        wake.addAll(mine);
                     }
-                    p.waker = null;
                 }
                 handleClosed = true; // last: whoever sees it closed sees its effects
             } finally {
@@ -695,8 +704,10 @@ public final class Watch {
                     waker = cx.waker();
                     if (!isLinked()) {
                         s.changedWaiting.addLast(this);
-                        rx.parked = this;
-                        registered = true;
+                        if (!registered) {
+                            registered = true;
+                            rx.registeredFutures++;
+                        }
                     }
                     return Poll.pending();
                 } finally {
@@ -712,9 +723,7 @@ public final class Watch {
                 s.lock.lock();
                 try {
                     s.changedWaiting.remove(this);
-                    if (rx.parked == this) {
-                        rx.parked = null;
-                    }
+                    rx.registeredFutures--;
                     waker = null;
                 } finally {
                     s.lock.unlock();

@@ -322,6 +322,29 @@ class BroadcastTest extends RuntimePerTest {
     }
 
     @Test
+    void closingAReceiverWakesEveryRecvOfItThatWaitsAndLeavesNoRegistration() {
+        var ch = Broadcast.<String>channel(4);
+        var other = ch.tx().subscribe();
+        CountingWaker wa = new CountingWaker();
+        CountingWaker wb = new CountingWaker();
+        CountingWaker wo = new CountingWaker();
+        Future<String> a = ch.rx().recv();
+        Future<String> b = ch.rx().recv();
+        Future<String> o = other.recv();
+        assertTrue(a.poll(wa.context()).isPending());
+        assertTrue(b.poll(wb.context()).isPending());
+        assertTrue(o.poll(wo.context()).isPending());
+        ch.rx().close();
+        assertEquals(1, wa.count());
+        assertEquals(1, wb.count());
+        assertEquals(0, wo.count(), "another receiver's recv keeps waiting");
+        assertEquals(1, other.waitingCount(), "only the other receiver's registration is left");
+        ch.tx().send("x");
+        assertEquals("x", o.poll(wo.context()).value());
+        assertEquals(0, other.waitingCount());
+    }
+
+    @Test
     void closingAReceiverWakesItsPendingRecvWhichThenFails() {
         var ch = Broadcast.<String>channel(4);
         CountingWaker w = new CountingWaker();

@@ -133,6 +133,15 @@ class OneshotTest extends RuntimePerTest {
         assertEquals("v", assertThrows(SendError.class, () -> ch.tx().send("v")).value());
     }
 
+    @Test
+    void aReceiveAfterTheReceiverClosedAndRefusedASendBlamesTheReceiversClose() {
+        var ch = Oneshot.<String>channel();
+        ch.rx().close();
+        assertThrows(SendError.class, () -> ch.tx().send("v"));
+        RecvError e = assertThrows(RecvError.class, () -> ch.rx().tryRecv());
+        assertTrue(e.getMessage().contains("receiver was closed"), e.getMessage());
+    }
+
     // ---- the sender goes away
 
     @Test

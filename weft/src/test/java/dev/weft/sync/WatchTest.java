@@ -335,6 +335,41 @@ class WatchTest extends RuntimePerTest {
     }
 
     @Test
+    void hasChangedAfterTheSendersAreGoneSaysWhatStillWorks() {
+        var ch = Watch.channel(0);
+        ch.tx().send(1);
+        ch.tx().close();
+        RecvError e = assertThrows(RecvError.class, ch.rx()::hasChanged);
+        assertTrue(e.getMessage().contains("changed() still completes"), e.getMessage());
+        assertTrue(pollOnce(ch.rx().changed(), new CountingWaker()).isReady(), "the unseen 1");
+        assertEquals(1, ch.rx().borrow());
+    }
+
+    @Test
+    void closingAReceiverWakesEveryFutureOfItThatWaitsAndLeavesNoRegistration() {
+        var ch = Watch.channel(0);
+        var other = ch.tx().subscribe();
+        CountingWaker wa = new CountingWaker();
+        CountingWaker wb = new CountingWaker();
+        CountingWaker wo = new CountingWaker();
+        var a = ch.rx().changed();
+        var b = ch.rx().waitFor(v -> v > 5);
+        var o = other.changed();
+        assertTrue(pollOnce(a, wa).isPending());
+        assertTrue(pollOnce(b, wb).isPending());
+        assertTrue(pollOnce(o, wo).isPending());
+        ch.rx().close();
+        assertEquals(1, wa.count());
+        assertEquals(1, wb.count());
+        assertEquals(0, wo.count(), "another receiver's future keeps waiting");
+        assertEquals(1, ch.tx().waitingCount(), "only the other receiver's registration is left");
+        assertThrows(IllegalStateException.class, () -> pollOnce(a, wa));
+        ch.tx().send(1);
+        assertEquals(1, wo.count());
+        other.close();
+    }
+
+    @Test
     void closedHandlesRefuseUseAndCloseIsIdempotent() {
         var ch = Watch.channel("a");
         var tx2 = ch.tx().clone();

@@ -3,6 +3,7 @@ package dev.weft.internal.sync;
 import dev.weft.Waker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * An intrusive FIFO list of {@link Waiter}s: O(1) append, remove and pop (at
@@ -98,6 +99,28 @@ public final class WaiterList<W extends Waiter> {
             if (w.waker != null) {
                 wakers.add(w.waker);
             }
+        }
+        return wakers;
+    }
+
+    /**
+     * Unlinks every waiter that {@code which} accepts and answers their wakers (those
+     * that have one), oldest first; their waker fields are cleared. O(size).
+     */
+    public List<Waker> drainWakers(Predicate<? super W> which) {
+        List<Waker> wakers = new ArrayList<>();
+        for (Waiter w = head; w != null; ) {
+            Waiter next = w.next;
+            @SuppressWarnings("unchecked")
+            W node = (W) w;
+            if (which.test(node)) {
+                remove(node);
+                if (node.waker != null) {
+                    wakers.add(node.waker);
+                    node.waker = null;
+                }
+            }
+            w = next;
         }
         return wakers;
     }
