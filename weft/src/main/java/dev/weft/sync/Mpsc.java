@@ -383,7 +383,11 @@ public final class Mpsc {
         @Override
         public Sender<T> clone() {
             ensureOpen("clone");
-            chan.retainSender();
+            if (!chan.retainSender()) {
+                // Closed meanwhile on another thread, and it was the last: the count stays 0.
+                throw new IllegalStateException("clone on a sender that was closed while it was being cloned;"
+                        + " clone() a sender before closing it");
+            }
             return new Sender<>(chan);
         }
 
@@ -716,7 +720,11 @@ public final class Mpsc {
         @Override
         public UnboundedSender<T> clone() {
             ensureOpen("clone");
-            chan.retainSender();
+            if (!chan.retainSender()) {
+                // Closed meanwhile on another thread, and it was the last: the count stays 0.
+                throw new IllegalStateException("clone on a sender that was closed while it was being cloned;"
+                        + " clone() a sender before closing it");
+            }
             return new UnboundedSender<>(chan);
         }
 
