@@ -198,6 +198,11 @@ public final class Mpsc {
         final boolean handleClosed() {
             return closed;
         }
+
+        /** Senders open now (a snapshot; Tokio's {@code strong_count}), this one included unless closed. */
+        public int strongCount() {
+            return chan.senderCount();
+        }
     }
 
     /**
@@ -336,6 +341,38 @@ public final class Mpsc {
         }
 
         /**
+         * Reserves one slot if one is free now (Tokio's {@code try_reserve}); never
+         * waits. A slot is not free while other senders wait for one: they come first.
+         *
+         * @return the permit, or {@code null} if the channel is full
+         * @throws SendError if the channel is closed (its value is {@code null})
+         * @throws IllegalStateException if this sender was closed
+         */
+        public Permit<T> tryReserve() {
+            ensureOpen("tryReserve");
+            return chan.tryReserve(1, Permit::new);
+        }
+
+        /**
+         * Reserves {@code n} slots at once if they are free now (Tokio's
+         * {@code try_reserve_many}); never waits, and takes none unless it can take all.
+         *
+         * @return the permit, or {@code null} if fewer than {@code n} slots are free
+         * @throws IllegalArgumentException if {@code n} is negative or above
+         *         {@link #maxCapacity()}
+         * @throws SendError if the channel is closed (its value is {@code null})
+         * @throws IllegalStateException if this sender was closed
+         */
+        public Permit<T> tryReserveMany(int n) {
+            if (n < 0 || n > chan.capacity()) {
+                throw new IllegalArgumentException("tryReserveMany(" + n + "): between 0 and the channel's capacity "
+                        + chan.capacity() + " slots can be reserved at once");
+            }
+            ensureOpen("tryReserveMany");
+            return chan.tryReserve(n, Permit::new);
+        }
+
+        /**
          * A future that completes once the receiver has closed (Tokio's
          * {@code closed}): a producer can stop preparing values nobody will read.
          *
@@ -426,6 +463,11 @@ public final class Mpsc {
             return chan.retainSender() ? new Sender<>(chan) : null;
         }
 
+        /** Strong senders open now (a snapshot); at 0, {@link #upgrade()} answers {@code null} for good. */
+        public int strongCount() {
+            return chan.senderCount();
+        }
+
         @Override
         public String toString() {
             return "Mpsc.WeakSender[" + chan.senderCount() + " strong senders]";
@@ -434,9 +476,10 @@ public final class Mpsc {
 
     /**
      * Reserved slots of a bounded channel: {@link #send} fills one without waiting
-     * and never fails. Made by {@link Sender#reserve()} (one slot) and
-     * {@link Sender#reserveMany(int)}. {@link #close()} gives the unused slots back;
-     * close every permit (try-with-resources), or its slots stay taken.
+     * and never fails. Made by {@link Sender#reserve()} (one slot),
+     * {@link Sender#reserveMany(int)}, and their {@code try} forms. {@link #close()}
+     * gives the unused slots back; close every permit (try-with-resources), or its
+     * slots stay taken.
      *
      * <p>A value sent through a permit after the receiver closed is delivered as any
      * value already in the channel: readable, or handed to the hook (see
@@ -756,6 +799,11 @@ public final class Mpsc {
         /** A new (counted) sender, or {@code null} once every strong sender has closed. */
         public UnboundedSender<T> upgrade() {
             return chan.retainSender() ? new UnboundedSender<>(chan) : null;
+        }
+
+        /** Strong senders open now (a snapshot); at 0, {@link #upgrade()} answers {@code null} for good. */
+        public int strongCount() {
+            return chan.senderCount();
         }
 
         @Override

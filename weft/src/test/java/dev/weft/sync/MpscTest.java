@@ -526,6 +526,35 @@ class MpscTest {
     }
 
     @Test
+    void tryReserveTakesAFreeSlotOrAnswersNullAndNeverPassesAWaitingSender() {
+        var ch = Mpsc.<Integer>channel(2);
+        Mpsc.Permit<Integer> one = ch.tx().tryReserve();
+        assertEquals(1, one.remaining());
+        assertNull(ch.tx().tryReserveMany(2), "one slot free, two asked: none taken");
+        assertEquals(1, ch.tx().capacity());
+        Mpsc.Permit<Integer> two = ch.tx().tryReserve();
+        assertNull(ch.tx().tryReserve(), "full");
+        Future<Void> waiting = ch.tx().send(9);
+        assertTrue(poll(waiting, new CountingWaker()).isPending());
+        one.send(1);
+        two.close();                                  // the freed slot goes to the waiting send
+        assertNull(ch.tx().tryReserve(), "the waiting send comes first");
+        assertNull(ready(waiting));
+        assertEquals(1, ready(ch.rx().recv()));
+        try (Mpsc.Permit<Integer> p = ch.tx().tryReserveMany(1)) {
+            p.send(2);
+        }
+        assertEquals(0, ch.tx().tryReserveMany(0).remaining());
+        assertThrows(IllegalArgumentException.class, () -> ch.tx().tryReserveMany(3));
+        assertThrows(IllegalArgumentException.class, () -> ch.tx().tryReserveMany(-1));
+        ch.rx().close();
+        assertNull(assertThrows(SendError.class, ch.tx()::tryReserve).value());
+        assertThrows(SendError.class, () -> ch.tx().tryReserveMany(1));
+        ch.tx().close();
+        assertThrows(IllegalStateException.class, ch.tx()::tryReserve);
+    }
+
+    @Test
     void reserveManyRefusesImpossibleCounts() {
         var ch = Mpsc.<Integer>channel(4);
         assertThrows(IllegalArgumentException.class, () -> ch.tx().reserveMany(5));
@@ -822,11 +851,15 @@ class MpscTest {
         Mpsc.WeakSender<String> weak = ch.tx().downgrade();
         Mpsc.Sender<String> up = weak.upgrade();
         assertNotNull(up);
+        assertEquals(2, weak.strongCount());
+        assertEquals(2, up.strongCount());
         ch.tx().close();
+        assertEquals(1, up.strongCount());
         assertFalse(ch.rx().isClosed(), "the upgraded sender counts");
         up.trySend("via weak");
         up.close();
         assertTrue(ch.rx().isClosed());
+        assertEquals(0, weak.strongCount());
         assertNull(weak.upgrade(), "every strong sender is gone");
         assertEquals("via weak", ready(ch.rx().recv()));
         assertNull(ready(ch.rx().recv()));

@@ -131,8 +131,10 @@ class MpscUnboundedTest {
         Mpsc.WeakUnboundedSender<String> weak = ch.tx().downgrade();
         Mpsc.UnboundedSender<String> up = weak.upgrade();
         assertNotNull(up);
+        assertEquals(2, weak.strongCount());
         up.close();
         ch.tx().close();
+        assertEquals(0, weak.strongCount());
         assertNull(weak.upgrade());
         assertNull(ready(ch.rx().recv()));
     }

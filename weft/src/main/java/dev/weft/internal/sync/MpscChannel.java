@@ -606,6 +606,15 @@ public final class MpscChannel<T> {
         return new Reserve<>(this, n, factory);
     }
 
+    /** A permit of {@code n} slots if they are free now (and nobody waits), else null; never waits. */
+    public <P> P tryReserve(int n, PermitFactory<T, P> factory) {
+        return switch (semaphore.tryAcquire(n)) {
+            case BatchSemaphore.ACQUIRED -> factory.make(this, n);
+            case BatchSemaphore.NO_PERMITS -> null;
+            default -> throw closedError(null);
+        };
+    }
+
     /** Makes the public permit of a reserve. */
     @FunctionalInterface
     public interface PermitFactory<T, P> {
