@@ -294,4 +294,36 @@ class AsyncTest {
         assertFalse(ran.get(), "the block ran in a cancelled task");
         assertInstanceOf(CancelledException.class, second.get());
     }
+
+    /**
+     * A polled block's failure travels to whoever polls it: the runtime's policy must
+     * not treat it as unhandled. (Its child task reported it, so a caught exception
+     * shut a SHUTDOWN_RUNTIME runtime down, and was logged under LOG.)
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aPolledBlocksFailureThatItsAwaiterCatchesIsNotAnUnhandledTaskFailure() throws InterruptedException {
+        try (Runtime rt = Runtime.builder().workerThreads(2).threadName("caught")
+                .unhandledException(UnhandledExceptionPolicy.SHUTDOWN_RUNTIME).build()) {
+            boolean caught = rt.blockOn(() -> {
+                try {
+                    join(async(() -> {
+                        throw new IOException("handled by the awaiter");
+                    }), Future.ready(1)).await();
+                    return false;
+                } catch (Exception e) {
+                    return e instanceof IOException;
+                }
+            });
+            assertTrue(caught);
+            // The policy runs before the failure is published: a shutdown it started has its
+            // thread by now. Wait for that thread, if any, rather than for time.
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals("caught-shutdown")) {
+                    t.join(20_000);
+                }
+            }
+            assertFalse(rt.isShutdown(), "a caught exception of an async block shut the runtime down");
+        }
+    }
 }

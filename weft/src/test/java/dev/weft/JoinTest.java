@@ -532,4 +532,31 @@ class JoinTest {
             assertEquals(1, hs.get(0).await(), "dropping the join leaves the tasks and their outcomes alone");
         }
     }
+
+    @Test
+    void aJoinPolledAgainAfterItCompletedIsRefused() {
+        Future<Join.Tuple2<Integer, Integer>> j = join(Future.ready(1), Future.ready(2));
+        assertEquals(new Join.Tuple2<>(1, 2), j.poll(cx).value());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> j.poll(cx));
+        assertTrue(e.getMessage().contains("already completed"), e.getMessage());
+    }
+
+    @Test
+    void aDroppedJoinDropsEveryChildAndRefusesALaterPoll() {
+        ManualFuture<Integer> a = new ManualFuture<>();
+        ManualFuture<Integer> b = new ManualFuture<>();
+        Future<Join.Tuple2<Integer, Integer>> j = join(a, b);
+        assertTrue(j.poll(cx).isPending());
+        j.drop();
+        assertEquals(1, a.drops());
+        assertEquals(1, b.drops());
+        assertThrows(IllegalStateException.class, () -> j.poll(cx), "pending here would hang the task");
+    }
+
+    @Test
+    void aJoinThatFailedRefusesALaterPoll() {
+        Future<List<Integer>> j = tryJoinAll(List.of(Future.ready(1), Future.failed(new IOException("x"))));
+        assertThrows(IOException.class, () -> j.poll(cx));
+        assertThrows(IllegalStateException.class, () -> j.poll(cx));
+    }
 }

@@ -186,4 +186,32 @@ class LoopTest {
         f.drop();
         assertEquals(0, steps.get());
     }
+
+    @Test
+    void aLoopPolledAgainAfterItCompletedIsRefusedAndRunsNoStep() {
+        List<Integer> states = new ArrayList<>();
+        Future<Integer> loop = Loop.<Integer, Integer>loop(5, s -> {
+            states.add(s);
+            return Future.ready(Loop.done(s * 10));
+        });
+        assertEquals(50, loop.poll(cx).value());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.poll(cx));
+        assertTrue(e.getMessage().contains("Loop.loop"), e.getMessage());
+        assertEquals(List.of(5), states, "the step ran once");
+    }
+
+    @Test
+    void aDroppedLoopDropsItsStepAndRefusesAPollThatWouldRunAnother() {
+        AtomicInteger steps = new AtomicInteger();
+        ManualFuture<Loop.Step<Integer, Integer>> first = new ManualFuture<>();
+        Future<Integer> loop = Loop.<Integer, Integer>loop(0, s -> {
+            steps.incrementAndGet();
+            return steps.get() == 1 ? first : Future.ready(Loop.done(s));
+        });
+        assertTrue(loop.poll(cx).isPending());
+        loop.drop();
+        assertEquals(1, first.drops());
+        assertThrows(IllegalStateException.class, () -> loop.poll(cx));
+        assertEquals(1, steps.get(), "no step after the drop");
+    }
 }

@@ -16,6 +16,9 @@ import java.util.concurrent.Callable;
  * A block of direct-style code as a lazy future. Awaited alone it runs inline on
  * the awaiting thread; polled (beside other futures) it runs as a child thread task
  * whose failure is this future's failure, and whose abort is this future's drop.
+ * The child's failure goes to whoever polls the block, as an inline run's would, not
+ * to the runtime's unhandled-exception policy; a block dropped after its child failed
+ * drops that failure with it, as any dropped future's.
  */
 public final class AsyncBlock<T> implements Future<T> {
     private Callable<T> body;
@@ -55,7 +58,7 @@ public final class AsyncBlock<T> implements Future<T> {
                         + " an async block runs once");
             }
             RuntimeCore rt = RuntimeCore.current("polling an async block (it runs as a child task)");
-            child = rt.spawnThread(body, null, Bindings.current());
+            child = rt.spawnChild(body, Bindings.current());
             body = null;
         }
         try {

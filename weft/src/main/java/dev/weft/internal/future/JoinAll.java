@@ -73,6 +73,8 @@ public final class JoinAll implements Future<Object[]> {
     private ChildWaker[] wakers;
     private int remaining;
     private Throwable failure;
+    /** Completed (with the results or a failure) or dropped: a later poll is refused. */
+    private boolean over;
     /** Children taken off the stack but not polled when the budget ran out; the poller's own. */
     private ChildWaker leftover;
     /** Children woken since the last poll; a Treiber stack. */
@@ -138,6 +140,10 @@ public final class JoinAll implements Future<Object[]> {
 
     @Override
     public Poll<Object[]> poll(Context cx) {
+        if (over) {
+            throw new IllegalStateException("this join already completed or was dropped; a join is polled until it"
+                    + " completes, once. Make a new one to join again");
+        }
         if (inOrder) {
             return pollInOrder(cx);
         }
@@ -205,6 +211,7 @@ public final class JoinAll implements Future<Object[]> {
         if (remaining > 0) {
             return Poll.pending();
         }
+        over = true;
         if (failure != null) {
             throw Throwing.sneaky(failure);
         }
@@ -245,6 +252,7 @@ public final class JoinAll implements Future<Object[]> {
 
     @Override
     public void drop() {
+        over = true;
         Throwable failure = Drops.dropAll(children);
         if (failure != null) {
             throw Throwing.sneaky(failure);

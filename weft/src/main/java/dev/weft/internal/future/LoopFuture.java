@@ -29,6 +29,8 @@ public final class LoopFuture<S, T> implements Future<T> {
     private final Function<? super S, ? extends Future<Loop.Step<S, T>>> step;
     private S state;
     private Future<Loop.Step<S, T>> current;
+    /** Completed or dropped: a later poll is refused (it would run a step again). */
+    private boolean finished;
 
     public LoopFuture(S initial, Function<? super S, ? extends Future<Loop.Step<S, T>>> step) {
         this.state = initial;
@@ -38,6 +40,10 @@ public final class LoopFuture<S, T> implements Future<T> {
     @Override
     @SuppressWarnings("unchecked")
     public Poll<T> poll(Context cx) {
+        if (finished) {
+            throw new IllegalStateException("this loop already completed or was dropped; polling it again would run"
+                    + " its step again. Make a new one with Loop.loop(...)");
+        }
         ContextAccess budget = ContextAccess.get();
         for (;;) {
             if (current == null) {
@@ -72,6 +78,7 @@ public final class LoopFuture<S, T> implements Future<T> {
                 case Loop.Next<S, T> next -> state = next.state();
                 case Loop.Done<S, T> done -> {
                     state = null;
+                    finished = true;
                     return Poll.ready(done.value());
                 }
                 case null -> throw new NullPointerException("a loop step completed with null; use Loop.next or Loop.done");
@@ -81,6 +88,8 @@ public final class LoopFuture<S, T> implements Future<T> {
 
     @Override
     public void drop() {
+        finished = true;
+        state = null;
         if (current != null) {
             current.drop();
             current = null;

@@ -184,6 +184,14 @@ public final class RuntimeCore {
         return startThread(body, null, null, true);
     }
 
+    /**
+     * The child task of an async block polled beside other futures: its failure is the
+     * block's, thrown to whoever polls the block, so the policy does not report it.
+     */
+    public <T> JoinHandle<T> spawnChild(Callable<T> body, Bindings inherited) {
+        return startThread(body, null, inherited, true);
+    }
+
     private <T> JoinHandle<T> startFuture(Future<T> future, String name, boolean rethrown) {
         Objects.requireNonNull(future, "future");
         FutureTask<T> task = new FutureTask<>(this, name, future);
