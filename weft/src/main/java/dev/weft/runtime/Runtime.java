@@ -4,6 +4,7 @@ import dev.weft.internal.Bodies;
 import dev.weft.CheckedRunnable;
 import dev.weft.Future;
 import dev.weft.internal.Throwing;
+import dev.weft.internal.runtime.Awaiting;
 import dev.weft.internal.runtime.RuntimeConfig;
 import dev.weft.internal.runtime.RuntimeCore;
 import dev.weft.task.CancelledException;
@@ -142,10 +143,12 @@ public final class Runtime implements AutoCloseable {
     }
 
     static <T> T blockOn(RuntimeCore core, Future<T> future) {
+        Awaiting.checkNotOnWorker(); // before the root starts: refused, it must not run detached
         return awaitRoot(core.spawnRoot(future));
     }
 
     static <T> T blockOn(RuntimeCore core, Callable<T> body) {
+        Awaiting.checkNotOnWorker();
         return awaitRoot(core.spawnRoot(body));
     }
 

@@ -34,6 +34,14 @@ import java.util.concurrent.Callable;
  * and throw {@link IllegalStateException} outside every runtime (use
  * {@code runtime.spawn(...)} there). A spawned task does not see its spawner's
  * {@link TaskLocal} values.
+ *
+ * <p><b>A thread task's own thread.</b> Weft finds the task of a thread task's
+ * virtual thread through that thread's uncaught-exception handler (no thread-local:
+ * see {@code ThreadTask}). Do not replace it with
+ * {@code Thread.currentThread().setUncaughtExceptionHandler(...)} inside a thread
+ * task: the thread then no longer knows its task, so an abort cannot reach its
+ * awaits, and {@link #currentId()} and task-locals are gone. There is no need to: an
+ * exception the body throws already reaches the task's {@link JoinHandle}.
  */
 public final class Task {
     private Task() {

@@ -26,6 +26,16 @@ public final class Awaiting {
         ThreadContext.current().checkNotCancelled(f);
     }
 
+    /**
+     * Refuses scheduler workers before anything starts: for blockOn, whose root task
+     * must not be spawned when the await that follows would be refused.
+     */
+    public static void checkNotOnWorker() {
+        if (Thread.currentThread() instanceof Worker w) {
+            throw awaitOnWorker(w);
+        }
+    }
+
     static IllegalStateException awaitOnWorker(Worker w) {
         FutureTask<?> t = w.currentTask;
         return new IllegalStateException("await() called on scheduler worker " + w.getName()

@@ -22,6 +22,8 @@ final class BlockingPool {
     private final Condition jobArrived = lock.newCondition();
     private final ArrayDeque<BlockingTask<?>> queue = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** Threads that left {@link #threads} to exit and are still running (the stop hook); joined by shutdown too. */
+    private final List<Thread> exiting = new ArrayList<>();
     private int idle;
     /** Idle threads already signalled for a job but not yet awake; they are not idle for the next job. */
     private int signalled;
@@ -79,10 +81,20 @@ final class BlockingPool {
                 if (job == null) {
                     return;
                 }
+                Thread.interrupted(); // a job that left its thread interrupted must not hand that to the next
                 job.run();
             }
         } finally {
-            runtime.config.runThreadStopHook();
+            try {
+                runtime.config.runThreadStopHook();
+            } finally {
+                lock.lock();
+                try {
+                    exiting.remove(Thread.currentThread());
+                } finally {
+                    lock.unlock();
+                }
+            }
         }
     }
 
@@ -97,7 +109,9 @@ final class BlockingPool {
                     return job;
                 }
                 if (shutdown || left <= 0) {
+                    // No longer counted for new jobs, but joined by shutdown until it has exited.
                     threads.remove(Thread.currentThread());
+                    exiting.add(Thread.currentThread());
                     return null;
                 }
                 idle++;
@@ -113,6 +127,16 @@ final class BlockingPool {
                     }
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An aborted job leaves the queue: it no longer takes a place there, nor counts as waiting. */
+    void removeQueued(BlockingTask<?> job) {
+        lock.lock();
+        try {
+            queue.remove(job);
         } finally {
             lock.unlock();
         }
@@ -144,6 +168,7 @@ final class BlockingPool {
         lock.lock();
         try {
             snapshot = new ArrayList<>(threads);
+            snapshot.addAll(exiting);
         } finally {
             lock.unlock();
         }

@@ -41,10 +41,15 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
         }
     }
 
-    /** Cancels the task if no pool thread has started it; a running one cannot be stopped safely. */
+    /**
+     * Cancels the task if no pool thread has started it (and frees its place in the
+     * pool's queue); a running one cannot be stopped safely.
+     */
     @Override
     public void abort() {
-        cancelIfQueued();
+        if (cancelIfQueued()) {
+            runtime.blocking.removeQueued(this);
+        }
     }
 
     /** Answers whether the task was still queued and is now cancelled. */

@@ -95,7 +95,15 @@ final class LocalQueue {
         }
         last.queueNext = task;
         task.queueNext = null;
-        overflow.pushBatch(first, task, n + 1);
+        if (!overflow.pushBatch(first, task, n + 1)) {
+            // The global queue closed: the runtime stopped, nothing will poll these again.
+            for (FutureTask<?> c = first; c != null; ) {
+                FutureTask<?> next = c.queueNext;
+                c.queueNext = null;
+                c.cancelOnStoppedScheduler();
+                c = next;
+            }
+        }
         return true;
     }
 

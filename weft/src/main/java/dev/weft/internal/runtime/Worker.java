@@ -74,8 +74,26 @@ public final class Worker extends Thread {
                     parkIdle();
                 }
             }
+            cancelQueued();
         } finally {
             rt.config.runThreadStopHook();
+        }
+    }
+
+    /**
+     * The scheduler stopped: what is still queued here will never be polled. A worker
+     * that outlived the shutdown's deadline (a poll that blocked) gets here when that
+     * poll returns, so the tasks it queued meanwhile end too; for the others, the
+     * scheduler's stop does the same after joining them.
+     */
+    private void cancelQueued() {
+        FutureTask<?> t = lifo;
+        lifo = null;
+        if (t != null) {
+            t.cancelOnStoppedScheduler();
+        }
+        while ((t = local.pop()) != null) {
+            t.cancelOnStoppedScheduler();
         }
     }
 
@@ -165,6 +183,7 @@ public final class Worker extends Thread {
             }
         }
         task.run(this);
+        clearInterrupt();
         for (int polls = 0; ; polls++) {
             FutureTask<?> next = lifo;
             if (next == null) {
@@ -181,7 +200,17 @@ public final class Worker extends Thread {
                 return;
             }
             next.run(this);
+            clearInterrupt();
         }
+    }
+
+    /**
+     * A poll that interrupted its own thread (or was interrupted) must not leave the
+     * status to the next task's poll, nor to this worker's park, which would then
+     * return at once, again and again, on an idle worker.
+     */
+    private static void clearInterrupt() {
+        Thread.interrupted(); // a read of a field when the status is clear
     }
 
     private boolean hasOtherWork() {
@@ -199,6 +228,7 @@ public final class Worker extends Thread {
         }
         while (!notified && !scheduler.isStopped()) {
             LockSupport.park(this);
+            clearInterrupt(); // an interrupt from outside would otherwise make this loop spin
         }
         notified = false;
         searching = true; // whoever woke this worker counted it as searching

@@ -192,11 +192,19 @@ final class TimerWheel {
         return -1;
     }
 
-    /** The first occupied slot of {@code level} at or after elapsed's position there, wrapping. */
+    /**
+     * The occupied slot of {@code level} that expires first: the first at or after
+     * elapsed's position there, wrapping. On the top level elapsed's own slot can
+     * only hold entries of the next turn (clamped to the horizon, see slotStart), so
+     * the search starts after it and reaches it last. (Starting at it, one far entry
+     * hid every other top-level entry until its own slot, a turn later: a sleep of
+     * 20 days fired after 800.)
+     */
     private int nextSlot(int level, long occ) {
         int here = (int) (elapsed >>> (SLOT_BITS * level)) & (SLOTS - 1);
-        int zeros = Long.numberOfTrailingZeros(Long.rotateRight(occ, here));
-        return (zeros + here) & (SLOTS - 1);
+        int from = level == LEVELS - 1 ? (here + 1) & (SLOTS - 1) : here;
+        int zeros = Long.numberOfTrailingZeros(Long.rotateRight(occ, from));
+        return (zeros + from) & (SLOTS - 1);
     }
 
     /** The first tick of {@code slot} on {@code level}, in the block of elapsed or, wrapped, the next one. */

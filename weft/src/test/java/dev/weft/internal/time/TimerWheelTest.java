@@ -75,6 +75,24 @@ class TimerWheelTest {
     }
 
     @Test
+    void anEntryBeyondTheHorizonHidesNoEarlierTopLevelEntry() {
+        long day = 86_400_000L;
+        for (long start : new long[] {0, L5 - 30_000, 5 * L5 + 17}) { // the second: next to a top-level slot boundary
+            TimerWheel wheel = new TimerWheel(start);
+            TimerEntry far = entry();
+            TimerEntry minute = entry();
+            TimerEntry twentyDays = entry();
+            assertTrue(wheel.insert(far, start + 3 * TimerWheel.HORIZON));
+            assertTrue(wheel.insert(minute, start + 60_000));
+            assertTrue(wheel.insert(twentyDays, start + 20 * day));
+            assertTrue(wheel.nextExpiration() <= start + 60_000, "from " + start);
+            Map<TimerEntry, Long> fired = runUntilEmpty(wheel);
+            assertEquals(Map.of(minute, start + 60_000, twentyDays, start + 20 * day,
+                    far, start + 3 * TimerWheel.HORIZON), fired, "from " + start);
+        }
+    }
+
+    @Test
     void aTickAlreadyProcessedIsRefused() {
         TimerWheel wheel = new TimerWheel(100);
         assertFalse(wheel.insert(entry(), 100), "the current tick is due now");
@@ -142,11 +160,12 @@ class TimerWheelTest {
             int op = random.nextInt(10);
             long now = wheel.elapsed();
             if (op < 6) {
-                long span = switch (random.nextInt(4)) {
+                long span = switch (random.nextInt(5)) {
                     case 0 -> 64;
                     case 1 -> L2;
                     case 2 -> L4;
-                    default -> L5 * 4;
+                    case 3 -> L5 * 4;
+                    default -> TimerWheel.HORIZON * 3; // beyond the horizon: clamped, filed again later
                 };
                 long tick = now + 1 + random.nextLong(span);
                 TimerEntry e = entry();
