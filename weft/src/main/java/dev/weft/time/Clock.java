@@ -126,6 +126,10 @@ public final class Clock {
      * in the order real time would give them. The future completes when the clock
      * stands at its target and the runtime has settled.
      *
+     * <p>The paused clock stands on whole milliseconds, so a target between two is
+     * moved up to the next: an advance of 1.5 ms moves the clock 2 ms, and a sleep
+     * whose deadline it passed has fired when it completes.
+     *
      * <p>Lazy: nothing moves before the first poll. Awaited from a task of the
      * runtime, the awaiting task itself does not hold the clock back.
      *

@@ -14,9 +14,12 @@ import java.time.Duration;
  * friends are instants of this clock, so code that computes its deadlines from
  * {@code Instant.now()} behaves the same under a paused clock as in real time.
  *
- * <p>Arithmetic saturates: an instant plus a duration too large to represent is the
- * farthest instant there is, never an overflow into the past. Immutable and
- * thread-safe.
+ * <p>Instants compare by their difference, as {@link System#nanoTime()} values
+ * do, and arithmetic saturates: a duration is taken as at most about 146 years
+ * (2<sup>62</sup> ns) either way, so an instant plus a huge duration (an
+ * "infinite" timeout) is far in the future, never an overflow into the past, and
+ * {@link #compareTo}, {@link #isBefore} and {@link #isAfter} agree for any two
+ * instants less than about 292 years apart. Immutable and thread-safe.
  */
 public final class Instant implements Comparable<Instant> {
     /** In {@link System#nanoTime()} units, offset by the runtime clock if it was paused. */
@@ -71,7 +74,7 @@ public final class Instant implements Comparable<Instant> {
 
     @Override
     public int compareTo(Instant other) {
-        return Long.compare(nanos, other.nanos);
+        return Long.compare(nanos - other.nanos, 0); // by difference, as isBefore: see the class doc
     }
 
     @Override
@@ -90,22 +93,27 @@ public final class Instant implements Comparable<Instant> {
         return "Instant[" + nanos + "]";
     }
 
-    /** {@code d} in nanoseconds, clamped to the long range instead of throwing. */
+    /** The longest span an instant is moved by: 2<sup>62</sup> ns, about 146 years. */
+    static final long MAX_SPAN_NANOS = 1L << 62;
+
+    /** {@code d} in nanoseconds, clamped to {@code ±MAX_SPAN_NANOS} instead of throwing. */
     static long saturatedNanos(Duration d) {
-        if (d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L) {
-            return Long.MAX_VALUE;
+        if (d.getSeconds() >= MAX_SPAN_NANOS / 1_000_000_000L) {
+            return MAX_SPAN_NANOS;
         }
-        if (d.getSeconds() <= Long.MIN_VALUE / 1_000_000_000L) {
-            return Long.MIN_VALUE + 1;
+        if (d.getSeconds() <= -MAX_SPAN_NANOS / 1_000_000_000L) {
+            return -MAX_SPAN_NANOS;
         }
         return d.toNanos();
     }
 
-    static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        if (((a ^ r) & (b ^ r)) < 0) {
-            return b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
-        }
-        return r;
+    /**
+     * {@code instant + span}, for a span from {@link #saturatedNanos}. It may wrap
+     * around the long range, as System.nanoTime values may: instants are compared by
+     * their difference, which the clamped span keeps from wrapping. (Clamping the sum
+     * to Long.MAX_VALUE instead put it "before" every instant read later.)
+     */
+    static long saturatedAdd(long instant, long span) {
+        return instant + span;
     }
 }

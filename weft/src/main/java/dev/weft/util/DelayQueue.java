@@ -191,6 +191,7 @@ public final class DelayQueue<T> {
         }
         byDeadline.clear();
         dropTimer();
+        wakeWaiter(); // a pending next() now answers null
     }
 
     /**

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Context;
+import dev.weft.CountingWaker;
 import dev.weft.runtime.Runtime;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
@@ -214,5 +216,35 @@ class ClockTest {
             }
         }
         return false;
+    }
+
+    @Test
+    void anAdvanceOfAFractionOfAMillisecondMovesToTheNextWholeOneAndFiresWhatItPassed() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).startPaused(true).autoAdvance(false).build()) {
+            rt.blockOn(() -> {
+                CountingWaker w = new CountingWaker();
+                Instant start = Instant.now();
+                Sleep s = sleep(Duration.ofNanos(1_200_000));
+                assertTrue(s.poll(Context.of(w)).isPending());
+                Clock.current().advance(Duration.ofNanos(1_500_000)).await();
+                assertEquals(Duration.ofMillis(2), Instant.now().durationSince(start), "moved up to a whole millisecond");
+                assertTrue(s.isElapsed());
+                assertEquals(1, w.count(), "the sleep whose deadline it passed fired");
+                assertTrue(s.poll(Context.of(w)).isReady());
+            });
+        }
+    }
+
+    @Test
+    void autoAdvanceFiresATimerArmedFromOutsideAnIdleRuntime() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).startPaused(true).threadName("idle").build()) {
+            Sleep s = rt.blockOn(() -> sleep(Duration.ofHours(1))); // made in the runtime, not polled yet
+            Thread timer = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("idle-timer")).findFirst().orElseThrow();
+            waitUntil(() -> timer.getState() == Thread.State.WAITING, "the timer thread to park, nothing to do");
+            CountingWaker w = new CountingWaker();
+            assertTrue(s.poll(Context.of(w)).isPending()); // armed from this thread: no task, so no quiescence signal
+            waitUntil(w::isWoken, "auto-advance to fire the idle runtime's only timer");
+        }
     }
 }

@@ -60,4 +60,19 @@ class InstantTest {
             });
         }
     }
+
+    @Test
+    void anInstantFarInThePastOrFutureStillComparesByItsPlace() {
+        Instant t0 = Instant.now();
+        Instant ancient = t0.minus(Duration.ofSeconds(Long.MAX_VALUE));
+        Instant distant = t0.plus(Duration.ofSeconds(Long.MAX_VALUE));
+        Instant later = t0.plus(Duration.ofSeconds(1));
+        assertTrue(ancient.isBefore(later));
+        assertTrue(ancient.compareTo(later) < 0);
+        assertTrue(distant.isAfter(later));
+        assertTrue(distant.compareTo(later) > 0);
+        assertTrue(later.durationSince(ancient).compareTo(Duration.ofDays(365L * 100)) > 0, "about 146 years");
+        assertEquals(Duration.ZERO, ancient.durationSince(later));
+        assertTrue(Integer.signum(ancient.compareTo(distant)) == -1 && ancient.isBefore(distant));
+    }
 }

@@ -150,4 +150,19 @@ class DelayQueueTest {
             });
         }
     }
+
+    @Test
+    void clearWakesATaskWaitingForTheNextValue() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).startPaused(true).autoAdvance(false).build()) {
+            rt.blockOn(() -> {
+                DelayQueue<String> q = new DelayQueue<>();
+                q.insert("a", Duration.ofSeconds(10));
+                CountingWaker w = new CountingWaker();
+                assertTrue(q.pollExpired(Context.of(w)).isPending());
+                q.clear();
+                assertEquals(1, w.count(), "woken: the next poll answers null");
+                assertNull(q.pollExpired(Context.of(w)).value());
+            });
+        }
+    }
 }

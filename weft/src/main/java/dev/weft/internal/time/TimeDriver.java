@@ -238,7 +238,11 @@ public final class TimeDriver {
                 throw new IllegalStateException("another advance of this clock is in progress; await it before"
                         + " advancing again");
             }
-            a = new Advance(pausedNow, satAdd(pausedNow, nanos));
+            // To a whole tick, as the paused clock always stands: a target between two
+            // ticks would pass a deadline whose tick the wheel has not processed yet.
+            long target = satAdd(pausedNow, nanos);
+            long aligned = origin + deadlineTick(target) * TICK_NANOS; // wraps only within a tick of Long.MAX_VALUE
+            a = new Advance(pausedNow, aligned >= target ? aligned : target);
             advance = a;
         } finally {
             lock.unlock();
@@ -282,13 +286,21 @@ public final class TimeDriver {
             if (stopped) {
                 throw new IllegalStateException("the runtime of this timer is shut down; its timers no longer fire");
             }
+            long earliest = wheel.nextExpiration();
             if ((paused && deadlineNanos - pausedNow <= 0) || !wheel.insert(e, tick)) {
                 return false;
             }
             e.setStateRelease(TimerEntry.FILED);
-            wake = tick < plannedWake;
-            if (wake) {
-                plannedWake = tick;
+            if (paused) {
+                // Auto-advance looks for the next timer when the runtime becomes quiescent;
+                // a timer armed while it already is (from a thread outside its tasks)
+                // must wake the driver, which otherwise parks with nothing to advance to.
+                wake = autoAdvance && wheel.nextExpiration() < earliest;
+            } else {
+                wake = tick < plannedWake;
+                if (wake) {
+                    plannedWake = tick;
+                }
             }
         } finally {
             lock.unlock();
