@@ -111,6 +111,12 @@ public interface Future<T> {
      *
      * <p>Cancel safety: dropping it drops whichever of the two is running. If this
      * future had completed, its value is lost with the dropped second future.
+     *
+     * <p>Each {@code map} and {@code andThen} wraps the future before it, and a poll
+     * goes through every wrapper: a chain built in a loop (thousands of
+     * {@code f = f.andThen(...)}) makes polls as deep as the chain, and a deep
+     * enough one overflows the stack. Repeat a step with {@link Loop#loop} instead,
+     * which runs one step at a time at constant depth.
      */
     default <R> Future<R> andThen(Function<? super T, ? extends Future<R>> next) {
         return new AndThen<>(this, Objects.requireNonNull(next, "next"));
