@@ -179,9 +179,10 @@ public interface Future<T> {
      *
      * <pre>{@code
      * Future<Report> report = async(() -> buildReport());     // made once
+     * Interval ticks = Time.interval(Duration.ofSeconds(1));
      * while (true) {
      *     var done = select(on(Future.borrow(report), r -> r),
-     *                       on(ticks.next(), t -> null)).await();
+     *                       on(ticks.tick(), t -> null)).await();
      *     if (done != null) break;                             // a tick did not cancel it
      * }
      * }</pre>

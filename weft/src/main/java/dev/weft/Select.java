@@ -158,7 +158,11 @@ public final class Select<R> implements Future<R> {
         return s;
     }
 
-    /** A select over a list of branches; see {@link #select(Branch[])}. */
+    /**
+     * A select over a list of branches; see {@link #select(Branch[])}.
+     *
+     * <p>Cancel safety: dropping the select drops every branch; see the class documentation.
+     */
     @SuppressWarnings("unchecked")
     public static <R> Select<R> select(List<? extends Branch<? extends R>> branches) {
         return new Select<>(branches.toArray(new Branch[0]));

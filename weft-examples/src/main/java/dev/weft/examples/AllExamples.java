@@ -3,7 +3,8 @@ package dev.weft.examples;
 import java.util.List;
 
 /**
- * Runs every example in turn, each under a heading: {@code mvn -pl weft-examples exec:java}.
+ * Runs every example in turn, each under a heading:
+ * {@code mvn -q -pl weft-examples -am compile exec:java}.
  * Each example builds its runtimes and closes them, so the program ends when the last
  * one is done.
  */

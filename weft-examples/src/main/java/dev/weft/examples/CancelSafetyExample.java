@@ -46,7 +46,9 @@ import java.util.function.Supplier;
  *
  * <p>The crunch is a future written without a thread ({@link Loop#loop}): its
  * progress lives in the future object, and is lost with it. The heartbeat here is
- * "due" a fixed number of times, so that the counts are the same on every run; in a
+ * "due" a fixed number of times, so that the counts of the first two variants are
+ * the same on every run (the spawned task of the third runs on another worker,
+ * often done before a heartbeat is seen: it prints 0 to 3 of them); in a
  * program it is an {@link dev.weft.time.Interval Interval}'s {@code tick()} (see
  * {@link TimeoutExample} for a timer branch in a select loop). The selects are
  * biased (work first) for the same reason.

@@ -71,6 +71,7 @@ public final class JoinSetExample {
         System.out.println("joinNext loop      : sum of squares 1..10 = " + o.sumOfSquares() + " from " + o.joined()
                 + " tasks");
         System.out.println("joinAll            : failed with '" + o.failure() + "', tasks left after shutdown: "
-                + o.leftAfterShutdown());
+                + o.leftAfterShutdown() + " (the WARNING above is the runtime's default policy logging the failed"
+                + " task, as Rust prints a panic)");
     }
 }

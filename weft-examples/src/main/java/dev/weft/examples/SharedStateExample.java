@@ -34,9 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * guard may be held across an await (see {@link LockAcrossAwaitExample}).
  *
  * <p>Both kinds of task share the map: thread tasks in direct style, and future
- * tasks composed with {@code map}, which have no thread of their own. Each update
- * is a read-modify-write of a counter with an await in the middle; no update is
- * lost, and no two tasks are ever inside the lock at once.
+ * tasks composed with {@code map}, which have no thread of their own. The future
+ * tasks each store an entry; the thread tasks each do a read-modify-write of a
+ * counter with an await in the middle. No update is lost, and no two tasks are
+ * ever inside the lock at once.
  *
  * <p>The seed also warns against scattering {@code Arc<Mutex<T>>} everywhere: "prefer
  * message passing with channels, or restructure so that a single task owns the

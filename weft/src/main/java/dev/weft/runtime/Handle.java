@@ -75,7 +75,10 @@ public final class Handle {
         return core.spawnBlocking(body, null);
     }
 
-    /** Runs {@code future} to completion on the calling thread; see {@link Runtime#blockOn(Future)}. */
+    /**
+     * Spawns {@code future} as a future task and parks the calling thread until it is
+     * done; see {@link Runtime#blockOn(Future)}.
+     */
     public <T> T blockOn(Future<T> future) {
         return Runtime.blockOn(core, future);
     }

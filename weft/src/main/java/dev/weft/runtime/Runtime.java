@@ -130,7 +130,8 @@ public final class Runtime implements AutoCloseable {
      * {@link Handle#current()}), waits for it and returns its value or throws its
      * exception as it was thrown.
      *
-     * @throws IllegalStateException if the runtime is shut down
+     * @throws IllegalStateException if the runtime is shut down, or if called on a
+     *     scheduler worker (nothing is started then)
      * @throws CancelledException if the runtime shut down before the body finished
      */
     public <T> T blockOn(Callable<T> body) {
@@ -278,6 +279,8 @@ public final class Runtime implements AutoCloseable {
          * not size (see the class documentation).
          *
          * @throws IllegalArgumentException if {@code n} is not between 1 and 32767
+         * @throws IllegalStateException if {@link #currentThread()} was chosen (such a
+         *     runtime has exactly one worker)
          */
         public Builder workerThreads(int n) {
             if (n < 1 || n > 32_767) {

@@ -106,18 +106,28 @@ public final class OnceCell<T> {
      *
      * @throws NullPointerException if {@code value} is null
      * @throws SetError carrying {@code value}, if the cell already holds a value
-     *         ({@link SetError#isAlreadyInitialized()}) or a {@link #getOrInit}
-     *         initializer is running ({@link SetError#isInitializing()})
+     *         ({@link SetError#isAlreadyInitialized()}), or is being written: a
+     *         {@link #getOrInit} initializer is running, or another {@code set} is
+     *         storing its value at this moment ({@link SetError#isInitializing()})
      */
     public void set(T value) {
         Objects.requireNonNull(value, "value");
         switch (permit.tryAcquire(1)) {
             case BatchSemaphore.ACQUIRED -> complete(value);
-            case BatchSemaphore.IS_CLOSED -> throw new SetError(
-                    "this OnceCell already holds a value; it is written at most once", value, false);
-            default -> throw new SetError("an initializer of this OnceCell is running; the value was not stored"
-                    + " (use getOrInit to wait for it instead)", value, true);
+            case BatchSemaphore.IS_CLOSED -> throw alreadySet(value);
+            default -> {
+                if (this.value != null) {
+                    throw alreadySet(value); // a set or an initializer stored its value meanwhile
+                }
+                throw new SetError("this OnceCell is being written (a getOrInit initializer is running, or another"
+                        + " set is storing its value); the value was not stored. Use getOrInit to wait for the value"
+                        + " instead", value, true);
+            }
         }
+    }
+
+    private static SetError alreadySet(Object value) {
+        return new SetError("this OnceCell already holds a value; it is written at most once", value, false);
     }
 
     /** Stores the value; the caller holds the permit, which the close makes moot. */

@@ -1,9 +1,11 @@
 package dev.weft.sync;
 
 /**
- * A send failed because the channel is closed: every receiver is gone, or the
- * channel was closed. The value was not delivered; it comes back with the error,
- * so nothing is lost silently.
+ * A send failed: the channel is closed (every receiver is gone, or the channel was
+ * closed), or, for {@code Mpsc.Sender.sendTimeout}, the time ran out (then the
+ * cause is the {@link dev.weft.time.Elapsed}). The value was not delivered; it
+ * comes back with the error, so nothing is lost silently. A reserve that fails
+ * this way had no value yet: {@link #value()} is then {@code null}.
  *
  * {@snippet :
  * try {

@@ -28,8 +28,10 @@ public final class SetError extends RuntimeException {
     }
 
     /**
-     * Whether an initializer ({@link OnceCell#getOrInit}) was running; the cell may
-     * still end up empty if it fails.
+     * Whether the cell was being written: a {@link OnceCell#getOrInit} initializer
+     * was running (the cell may still end up empty if it fails), or another
+     * {@link OnceCell#set} was storing its value at that very moment (as in Tokio, a
+     * set that loses such a race is told this).
      */
     public boolean isInitializing() {
         return initializing;

@@ -46,6 +46,8 @@ public interface JoinHandle<T> extends Future<T>, AbortHandle {
      * on, and a later await of the same handle gets its outcome.
      *
      * @throws JoinError if the task was cancelled or failed
+     * @throws dev.weft.task.CancelledException if the awaiting task itself was
+     *     aborted (as every await does; the awaited task runs on)
      */
     @Override
     T await();

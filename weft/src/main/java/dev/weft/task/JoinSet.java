@@ -6,6 +6,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.runtime.RuntimeCore;
 import dev.weft.internal.runtime.TaskCore;
 import dev.weft.runtime.Handle;
 import java.util.ArrayDeque;
@@ -62,14 +63,19 @@ public final class JoinSet<T> implements AutoCloseable {
         this.handle = handle;
     }
 
+    /** The runtime running the caller, for a set made without a handle. */
+    private static RuntimeCore runtime() {
+        return RuntimeCore.current("spawning into a JoinSet made without a handle (make it with new JoinSet<>(handle) to spawn from anywhere)");
+    }
+
     /** Spawns a future task into the set; see {@link Task#spawn(Future)}. */
     public AbortHandle spawn(Future<T> future) {
-        return add(handle != null ? handle.spawn(future) : Task.spawn(future));
+        return add(handle != null ? handle.spawn(future) : runtime().spawnFuture(future, null));
     }
 
     /** Spawns a thread task into the set; see {@link Task#spawn(Callable)}. */
     public AbortHandle spawn(Callable<T> body) {
-        return add(handle != null ? handle.spawn(body) : Task.spawn(body));
+        return add(handle != null ? handle.spawn(body) : runtime().spawnThread(body, null, null));
     }
 
     /** Spawns a thread task with no value into the set. */
@@ -80,7 +86,7 @@ public final class JoinSet<T> implements AutoCloseable {
 
     /** Runs blocking work on the pool, as a member of the set; see {@link Task#spawnBlocking(Callable)}. */
     public AbortHandle spawnBlocking(Callable<T> body) {
-        return add(handle != null ? handle.spawnBlocking(body) : Task.spawnBlocking(body));
+        return add(handle != null ? handle.spawnBlocking(body) : runtime().spawnBlocking(body, null));
     }
 
     private AbortHandle add(JoinHandle<T> h) {

@@ -136,6 +136,9 @@ public final class Clock {
      * <p>Cancel safety: dropping it stops the advance where it is; the clock does not
      * go back.
      *
+     * @return a future that fails with {@link IllegalStateException} at its first
+     *     poll if the clock is not paused or another advance is in progress, and if
+     *     the clock is resumed before it completes
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public Future<Void> advance(Duration duration) {

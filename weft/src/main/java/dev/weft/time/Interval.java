@@ -55,8 +55,8 @@ public final class Interval {
      * <p>Cancel safety: cancel safe. The schedule lives in the interval, not in the
      * returned future: if it is dropped before it completes (a {@code select} branch
      * that lost), no tick is consumed, and the next {@code tick()} waits for the same
-     * one. Each completion takes one unit of the task's cooperative budget, so a burst
-     * of missed ticks cannot starve other tasks.
+     * one. Each poll takes one unit of the task's cooperative budget, so a burst of
+     * missed ticks cannot starve other tasks.
      */
     public Future<Instant> tick() {
         return this::pollTick;

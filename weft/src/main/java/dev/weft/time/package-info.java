@@ -60,8 +60,11 @@
  * }
  * }
  *
- * <p>Every function here must be called from a task of a runtime with time enabled
- * ({@code Runtime.Builder.enableTime()}; {@code Runtime.main} enables it), and reads
- * that runtime's clock.
+ * <p>The timers here ({@code sleep}, {@code timeout}, {@code interval} and their
+ * kin) must be made from a task of a runtime with time enabled
+ * ({@code Runtime.Builder.enableTime()}; {@code Runtime.main} enables it), and use
+ * that runtime's clock. {@link dev.weft.time.Instant#now()} also works outside
+ * every runtime (it then reads {@code System.nanoTime()}), and
+ * {@code Runtime.clock()} gives a runtime's clock to any thread.
  */
 package dev.weft.time;

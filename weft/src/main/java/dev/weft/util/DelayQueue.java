@@ -208,8 +208,8 @@ public final class DelayQueue<T> {
 
     /**
      * The poll behind {@link #next()}: the next expired value, {@code null} when the
-     * queue is empty, or pending until the earliest deadline. Takes one unit of the
-     * task's cooperative budget.
+     * queue is empty, or pending until the earliest deadline. Takes a unit of the
+     * task's cooperative budget (two when it waits: one more for its timer).
      */
     public Poll<Expired<T>> pollExpired(Context cx) {
         if (byDeadline.isEmpty()) {

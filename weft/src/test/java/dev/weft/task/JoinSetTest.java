@@ -173,6 +173,17 @@ class JoinSetTest extends RuntimePerTest {
     }
 
     @Test
+    void aSetWithoutAHandleUsedOutsideTheRuntimeSaysHowToBindIt() {
+        try (JoinSet<Integer> set = new JoinSet<>()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> set.spawn(() -> 1));
+            assertTrue(e.getMessage().contains("new JoinSet<>(handle)"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> set.spawn(Future.ready(1)));
+            assertThrows(IllegalStateException.class, () -> set.spawnBlocking(() -> 1));
+            assertEquals(0, set.size());
+        }
+    }
+
+    @Test
     void detachAllLeavesTasksRunning() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
