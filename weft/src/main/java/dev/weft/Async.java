@@ -28,6 +28,16 @@ import java.util.concurrent.Callable;
  *
  * <p>A failure of the block (checked exceptions included) is the future's failure,
  * thrown as it was thrown.
+ *
+ * <p><b>Not cancel safe, even around cancel-safe calls.</b> Polled beside others,
+ * the block's child task runs on its own, not only while it is polled (where a Rust
+ * {@code async} block runs only inside its polls). So a block dropped by a select
+ * may already have finished its work: {@code on(async(() -> rx.recv().await()), h)}
+ * loses every message whose receive completed in the child before the select
+ * chose another branch. And the drop only aborts the child: the code it is running
+ * goes on, concurrently with the caller, until its next await throws. In a select,
+ * put the cancel-safe future itself in the branch ({@code on(rx.recv(), h)}), or
+ * spawn the work and select on its {@code JoinHandle}, whose drop only detaches it.
  */
 public final class Async {
     private Async() {
@@ -36,8 +46,10 @@ public final class Async {
     /**
      * A lazy future of {@code body}'s value.
      *
-     * <p>Cancel safety: dropping it aborts the child task running the block, which
-     * stops at its next await; what the block had done until then stays done.
+     * <p>Cancel safety: not cancel safe. Dropping it aborts the child task running the
+     * block, which goes on until its next await and stops there; what the block had
+     * done until then, a value it received included, stays done and is lost with it
+     * (see the class documentation).
      */
     public static <T> Future<T> async(Callable<T> body) {
         return new AsyncBlock<>(Objects.requireNonNull(body, "body"));

@@ -34,8 +34,9 @@ import java.util.function.Function;
  * A future abandoned before it completes (a {@link Select} branch that lost, an
  * aborted task) is {@linkplain #drop() dropped}: one call that releases
  * everything it holds (waker registrations, a queued lock request, a child
- * task) and guarantees that none of its side effects happens afterwards. This is
- * how cancellation works. Every method that returns a future says in its
+ * task) and guarantees that none of its side effects happens afterwards (except
+ * an {@link Async#async async block} polled as a child task: its child runs on to
+ * its next await, see {@link Async}). This is how cancellation works. Every method that returns a future says in its
  * <em>Cancel safety</em> section what is lost, if anything, when that future is
  * dropped before it completes.
  *
@@ -63,7 +64,8 @@ public interface Future<T> {
     /**
      * Abandons this future before it completes and releases what it holds. After
      * {@code drop()} the future is not polled again and none of its side effects
-     * happens any more. Dropping a completed or already dropped future does nothing.
+     * happens any more (an async block's child task runs on to its next await: see
+     * {@link Async}). Dropping a completed or already dropped future does nothing.
      *
      * <p>The default holds nothing and does nothing.
      */

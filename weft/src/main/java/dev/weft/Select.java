@@ -50,8 +50,10 @@ import java.util.concurrent.Callable;
  * <ul>
  *   <li>{@link dev.weft.task.JoinHandle#await()} and its poll: nothing; the task runs on.</li>
  *   <li>{@link dev.weft.task.JoinSet#joinNext()}: nothing; finished tasks stay in the set.</li>
- *   <li>{@link Async#async async blocks}: the child task is aborted at its next await;
- *       what it did before stays done.</li>
+ *   <li>{@link Async#async async blocks}: not cancel safe. The child task runs on to its
+ *       next await, concurrently with the caller, and stops there; what it did before
+ *       stays done, and a value it had already produced (a message it received) is
+ *       lost with the block. Put the cancel-safe future itself in the branch.</li>
  *   <li>{@link Join}: every joined future still running is dropped.</li>
  *   <li>{@link Future#ready}, {@link Future#never}, {@link dev.weft.task.Task#yieldNow()}: nothing.</li>
  *   <li>{@link dev.weft.time.Time#sleep sleep} / {@link dev.weft.time.Sleep}: nothing; its timer
