@@ -144,12 +144,12 @@ public final class Runtime implements AutoCloseable {
     }
 
     static <T> T blockOn(RuntimeCore core, Future<T> future) {
-        Awaiting.checkNotOnWorker(); // before the root starts: refused, it must not run detached
+        Awaiting.checkBeforeBlockOn(); // before the root starts: refused, it must not run detached
         return awaitRoot(core.spawnRoot(future));
     }
 
     static <T> T blockOn(RuntimeCore core, Callable<T> body) {
-        Awaiting.checkNotOnWorker();
+        Awaiting.checkBeforeBlockOn();
         return awaitRoot(core.spawnRoot(body));
     }
 

@@ -55,7 +55,10 @@ public interface JoinHandle<T> extends Future<T>, AbortHandle {
     /**
      * Cancels the task. A task that has not started never runs; a running one stops
      * at its next await (thread task) or after its current poll (future task). The
-     * handle then completes with a cancelled {@link JoinError}.
+     * handle then completes with a cancelled {@link JoinError}. A task that ends
+     * before the abort takes effect (a future task in the poll that completes it, a
+     * thread task that reaches no await before its body returns) keeps its own
+     * outcome: its value or its failure is not lost.
      */
     @Override
     void abort();

@@ -3,12 +3,15 @@ package dev.weft.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.Conditions;
+import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.ManualFuture;
 import dev.weft.Poll;
+import dev.weft.task.CancelledException;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -200,5 +204,94 @@ class RuntimeEdgeCasesTest {
                 throw new AssertionError("the second job started interrupted", e);
             }
         }
+    }
+
+    @Test
+    void blockOnInACancelledThreadTaskThrowsTheCancellationAndStartsNothing() throws Exception {
+        try (Runtime rt = quiet().workerThreads(2).build(); Runtime other = quiet().workerThreads(2).build()) {
+            AtomicInteger rootsRun = new AtomicInteger();
+            AtomicInteger thrown = new AtomicInteger();
+            int rounds = 40;
+            for (int round = 0; round < rounds; round++) {
+                CountDownLatch parked = new CountDownLatch(1);
+                JoinHandle<Void> h = rt.spawn(() -> {
+                    parked.countDown();
+                    try {
+                        Future.never().await();
+                    } catch (CancelledException e) {
+                        try {
+                            other.blockOn(Future.pollFn(cx -> {
+                                rootsRun.incrementAndGet(); // would be a side effect of a cancelled task
+                                return Poll.ready(1);
+                            }));
+                        } catch (CancelledException sticky) {
+                            thrown.incrementAndGet(); // blockOn is an await: it throws too
+                        }
+                        throw e;
+                    }
+                });
+                assertTrue(parked.await(10, TimeUnit.SECONDS));
+                h.abort();
+                assertTrue(assertThrows(JoinError.class, h::await).isCancelled());
+            }
+            assertEquals(rounds, thrown.get());
+            assertEquals(0, rootsRun.get(), "roots started by a blockOn in a cancelled task");
+        }
+    }
+
+    @Test
+    void aShutdownReportNamesAnUnpolledTaskWhoseDropOutlivesTheDeadline() throws Exception {
+        Runtime rt = quiet().workerThreads(2).build();
+        CountDownLatch bothPolling = new CountDownLatch(2);
+        AtomicBoolean releasePolls = new AtomicBoolean();
+        CountDownLatch dropping = new CountDownLatch(1);
+        CountDownLatch releaseDrop = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            rt.spawn(Future.pollFn(cx -> {
+                bothPolling.countDown();
+                while (!releasePolls.get()) {
+                    Thread.onSpinWait(); // holds this worker
+                }
+                return Poll.ready(0);
+            }));
+        }
+        assertTrue(bothPolling.await(10, TimeUnit.SECONDS));
+        JoinHandle<Integer> slow = rt.spawn(new Future<Integer>() { // waits unpolled in the global queue
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                return Poll.pending();
+            }
+
+            @Override
+            public void drop() {
+                dropping.countDown();
+                try {
+                    releaseDrop.await(30, TimeUnit.SECONDS); // a drop that outlasts the deadline
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        AtomicReference<ShutdownReport> report = new AtomicReference<>();
+        Thread shutdown = Thread.ofPlatform().start(() -> report.set(rt.shutdown(Duration.ofMillis(300))));
+        try {
+            Conditions.waitUntil(() -> {
+                try {
+                    rt.spawn(() -> 0);
+                    return false;
+                } catch (IllegalStateException closed) {
+                    return true; // the shutdown has closed the registry
+                }
+            }, "the shutdown to refuse spawns");
+            releasePolls.set(true); // a worker takes the unpolled task and, the runtime closing, drops it
+            assertTrue(dropping.await(10, TimeUnit.SECONDS));
+            shutdown.join();
+            assertFalse(slow.isFinished());
+            assertTrue(report.get().unfinished().stream().anyMatch(t -> t.id() == slow.id()),
+                    "the report names the task still in its drop: " + report.get());
+        } finally {
+            releaseDrop.countDown();
+        }
+        Conditions.waitUntil(slow::isFinished, "the drop to end and the task with it");
     }
 }

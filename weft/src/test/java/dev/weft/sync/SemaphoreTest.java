@@ -181,6 +181,24 @@ class SemaphoreTest {
     }
 
     @Test
+    void aClosedAcquireGivesBackWhatItWasAssignedEvenToASemaphoreFilledSinceTheClose() {
+        for (boolean pollIt : new boolean[] {true, false}) {
+            Semaphore s = new Semaphore(0);
+            CountingWaker w = new CountingWaker();
+            Future<Semaphore.Permit> acq = s.acquireMany(2);
+            assertTrue(acq.poll(Context.of(w)).isPending());
+            s.addPermits(1);                          // assigned to the waiter, which still needs 1
+            s.close();
+            s.addPermits(Semaphore.MAX_PERMITS);      // permits still count after the close: full
+            if (pollIt) {
+                assertThrows(AcquireError.class, () -> acq.poll(Context.of(w)));
+            }
+            acq.drop();                               // never throws
+            assertEquals(Semaphore.MAX_PERMITS, s.availablePermits());
+        }
+    }
+
+    @Test
     void badCountsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Semaphore(-1));
         Semaphore s = new Semaphore(Semaphore.MAX_PERMITS);

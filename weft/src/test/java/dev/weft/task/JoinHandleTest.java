@@ -353,4 +353,39 @@ class JoinHandleTest extends RuntimePerTest {
         a.await();
         b.await();
     }
+
+    @Test
+    void aThreadTaskThatReachesNoAwaitAfterTheAbortKeepsItsValue() throws Exception {
+        var ch = dev.weft.sync.Mpsc.<String>channel(4);
+        CountDownLatch received = new CountDownLatch(1);
+        CountDownLatch aborted = new CountDownLatch(1);
+        JoinHandle<String> h = rt.spawn(() -> {
+            String msg = ch.rx().recv().await(); // the message leaves the channel here
+            received.countDown();
+            aborted.await();                      // a JDK wait: no Weft await sees the abort
+            return msg;
+        });
+        assertTrue(ch.tx().trySend("the only copy"));
+        assertTrue(received.await(10, TimeUnit.SECONDS));
+        h.abort();
+        aborted.countDown();
+        assertEquals("the only copy", h.await(), "the body ran to its end: its value is the outcome, not lost");
+    }
+
+    @Test
+    void aThreadTaskThatReachesNoAwaitAfterTheAbortKeepsItsFailure() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch aborted = new CountDownLatch(1);
+        JoinHandle<Integer> h = rt.spawn(() -> {
+            running.countDown();
+            aborted.await();
+            throw new IOException("its own failure");
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        h.abort();
+        aborted.countDown();
+        JoinError e = assertThrows(JoinError.class, h::await);
+        assertFalse(e.isCancelled());
+        assertEquals("its own failure", e.getCause().getMessage());
+    }
 }

@@ -27,12 +27,17 @@ public final class Awaiting {
     }
 
     /**
-     * Refuses scheduler workers before anything starts: for blockOn, whose root task
-     * must not be spawned when the await that follows would be refused.
+     * The checks of an await, made before blockOn spawns its root: on a scheduler
+     * worker it is refused, and in an aborted thread task it throws the cancellation,
+     * so that the root never starts where the await that follows would not wait for it.
      */
-    public static void checkNotOnWorker() {
+    public static void checkBeforeBlockOn() {
         if (Thread.currentThread() instanceof Worker w) {
             throw awaitOnWorker(w);
+        }
+        ThreadTask<?> t = ThreadTask.current();
+        if (t != null && t.isCancelled()) {
+            throw t.context().cancelledException();
         }
     }
 

@@ -97,7 +97,7 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
         } while (!STATE.compareAndSet(this, s, (s | RUNNING) & ~NOTIFIED));
         Context c = cx;
         if ((s & CANCELLED) != 0 || (c == null && runtime.registry.isClosed())) {
-            dropFuture(); // aborted, or never polled and the runtime is shutting down
+            dropOnWorker(worker); // aborted, or never polled and the runtime is shutting down
             return;
         }
         Poll<T> p;
@@ -128,7 +128,7 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
         if (cx == null) {
             // Pending after the first poll: the task joins the registry (see the notes).
             if (!runtime.registry.add(this)) {
-                dropFuture(); // shutdown began during the poll; still counted unpolled
+                dropOnWorker(worker); // shutdown began during the poll; still counted unpolled
                 return;
             }
             cx = c;
@@ -137,7 +137,7 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
         for (;;) {
             s = state;
             if ((s & CANCELLED) != 0) {
-                dropFuture();
+                dropOnWorker(worker);
                 return;
             }
             if (STATE.compareAndSet(this, s, s & ~RUNNING)) {
@@ -146,6 +146,22 @@ public final class FutureTask<T> extends TaskCore<T> implements Waker {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * Drops the future on {@code worker}, as its current task: a drop that takes long
+     * is then named by a shutdown's report (the workers' current tasks), and
+     * {@code Task.currentId()} works inside the drop as inside a poll.
+     */
+    private void dropOnWorker(Worker worker) {
+        worker.currentTask = this;
+        worker.bindings = null;
+        try {
+            dropFuture();
+        } finally {
+            worker.currentTask = null;
+            worker.bindings = null;
         }
     }
 

@@ -388,8 +388,15 @@ public final class ThreadContext implements Waker {
         return e;
     }
 
+    /**
+     * The cancellation an await of this thread's task throws now; the task's outcome
+     * is "cancelled" from here on (ThreadTask.runBody).
+     */
     CancelledException cancelledException() {
         TaskCore<?> t = task;
+        if (t instanceof ThreadTask<?> tt) {
+            tt.cancellationThrown();
+        }
         String who = t == null ? "this task" : "task " + t.id + (t.name == null ? "" : " '" + t.name + "'");
         return new CancelledException(who + " was cancelled (aborted, or its runtime shut down); "
                 + "every await in it now throws, so let the exception travel up");

@@ -39,7 +39,10 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
      * there is one; the thread writes context, then reads cancelled at the start of
      * every await and after every park. Both fields are volatile, so either abort
      * sees the context and wakes it, or the thread sees cancelled before it parks:
-     * no abort is lost. The flag is never cleared (cancellation is sticky).
+     * no abort is lost. The flag is never cleared (cancellation is sticky). The
+     * outcome is "cancelled" once an await has thrown the cancellation (or the task
+     * never started); a body that returns or throws without having reached an await
+     * since the abort keeps its own outcome.
      *
      * The body is a Callable or, for a body with no value, the CheckedRunnable as
      * given: an adapter to Callable cost every such task an object and one or two
@@ -64,6 +67,8 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
     private Thread thread;
     /** Set once by abort, before it wakes the context; never cleared. */
     private volatile boolean cancelled;
+    /** An await of this task threw the cancellation. Owner-only: set on the task's own thread. */
+    private boolean cancellationThrown;
     /**
      * The task-local bindings the task starts with (or {@code null}) until its thread
      * context is made, on first use by the task's own thread; then that context, which
@@ -140,22 +145,32 @@ public final class ThreadTask<T> extends TaskCore<T> implements Runnable, Thread
             finishCancelled(); // aborted before it started: the body never runs
             return;
         }
+        // The outcome is "cancelled" once an await threw the cancellation. An abort that
+        // no await saw (it landed after the last one) changes nothing: the body ran to
+        // its end, and its value or failure is the outcome, as for a future task whose
+        // completing poll an abort overtook. (Answering "cancelled" then lost the value,
+        // a message the body had received included.)
         T value;
         try {
             value = call(b);
         } catch (Throwable failure) {
-            if (cancelled) {
+            if (cancellationThrown) {
                 finishCancelled();
             } else {
                 finishFailed(failure);
             }
             return;
         }
-        if (cancelled) {
+        if (cancellationThrown) {
             finishCancelled();
         } else {
             finishWithValue(value);
         }
+    }
+
+    /** An await of this task is about to throw the cancellation; called on the task's own thread. */
+    void cancellationThrown() {
+        cancellationThrown = true;
     }
 
     /** Runs the body; a value-less body is taken as it was given (see the notes). */

@@ -396,6 +396,22 @@ public final class BatchSemaphore {
         return wake;
     }
 
+    /**
+     * A waiter gives back what it had been assigned (dropped, or failed by a close):
+     * as assignLocked, but never refused. On a closed semaphore (no waiter left) the
+     * give-back is capped at the room left: permits added after the close can fill
+     * it to the maximum, and nothing can acquire the surplus any more. (Refused, it
+     * made the failing poll throw IllegalArgumentException instead of AcquireError,
+     * and the drop after it throw too.)
+     */
+    private Object giveBackLocked(int n) {
+        long s = state;
+        if ((s & CLOSED) != 0) {
+            n = Math.min(n, MAX_PERMITS - available(s));
+        }
+        return assignLocked(n);
+    }
+
     private static void checkRoom(long s, int n) {
         if (available(s) > MAX_PERMITS - n) {
             throw new IllegalArgumentException("adding " + n + " permits to " + available(s)
@@ -539,7 +555,7 @@ public final class BatchSemaphore {
                     } else {
                         // Unlinked without being served: the semaphore was closed. Give
                         // back what had been assigned before that.
-                        giveBack = sem.assignLocked(permits - needed);
+                        giveBack = sem.giveBackLocked(permits - needed);
                         waker = null;
                         result = IS_CLOSED;
                     }
@@ -633,7 +649,7 @@ public final class BatchSemaphore {
                 sem.waiters.remove(this);
                 waker = null;
                 // Also with nothing assigned: the queue may be empty now (WAITERS).
-                wake = sem.assignLocked(permits - needed);
+                wake = sem.giveBackLocked(permits - needed);
             } finally {
                 sem.lock.unlock();
             }
