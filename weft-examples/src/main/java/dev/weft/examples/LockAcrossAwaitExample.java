@@ -47,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>{@code abort()} does not stop it; it takes the lock when it is free, runs
  *       its critical section after it was cancelled, and stops only at its next
- *       await;</li>
+ *       await (a waiter that reaches none ends as if never aborted);</li>
  *   <li>it cannot race a timeout: {@code lock()} is not a future, so no select, no
  *       {@code Time.timeout};</li>
  *   <li>it counts as busy, so a paused clock (tests) cannot move while it waits: if
