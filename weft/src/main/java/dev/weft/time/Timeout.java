@@ -59,7 +59,15 @@ final class Timeout<T> extends TimerEntry implements Future<T> {
             return p;
         }
         // Without the budget: an inner future that spends it must not keep the timeout from firing.
-        if (timedOut(cx)) {
+        boolean timedOut;
+        try {
+            timedOut = timedOut(cx);
+        } catch (IllegalStateException shutDown) {
+            // The runtime's timers stopped: the timeout fails, and lets go of its future.
+            inner.drop();
+            throw shutDown;
+        }
+        if (timedOut) {
             cancel();
             inner.drop();
             throw new Elapsed(Duration.ofNanos(Math.max(0, deadline - start)));

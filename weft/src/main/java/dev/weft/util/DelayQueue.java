@@ -121,6 +121,10 @@ public final class DelayQueue<T> {
         Entry<T> e = entryOf(key, "remove");
         byDeadline.remove(e);
         key.entry = null;
+        if (byDeadline.isEmpty()) {
+            dropTimer();
+            wakeWaiter(); // a pending next() now answers null
+        }
         return e.value;
     }
 

@@ -1,9 +1,11 @@
 package dev.weft.time;
 
+import static dev.weft.Conditions.waitUntil;
 import static dev.weft.time.Time.sleep;
 import static dev.weft.time.Time.sleepUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -211,5 +214,51 @@ class SleepTest {
                 assertTrue(w.count() <= 1, "woken at most once");
             }
         }
+    }
+
+    // ---- shutdown with timers pending ------------------------------------------------------
+
+    @Test
+    void aSleepPendingAtShutdownIsWokenAndFailsClearly() {
+        Runtime rt = Runtime.builder().workerThreads(2).enableTime().build();
+        Sleep s = rt.blockOn(() -> sleep(Duration.ofHours(1)));
+        CountingWaker w = new CountingWaker();
+        assertTrue(s.poll(w.context()).isPending());   // polled by hand: the shutdown cancels no task for it
+        rt.shutdown(Duration.ofSeconds(1));
+        assertEquals(1, w.count(), "woken: its timer will never fire");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.poll(w.context()));
+        assertTrue(e.getMessage().contains("shut down"), e.getMessage());
+    }
+
+    @Test
+    void aBlockingJobSleepingAtShutdownIsNotLeftParked() throws Exception {
+        Runtime rt = Runtime.builder().workerThreads(2).enableTime()
+                .unhandledException(dev.weft.runtime.UnhandledExceptionPolicy.IGNORE).build();
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        rt.spawnBlocking(() -> {
+            try {
+                sleep(Duration.ofHours(1)).await(); // an abort cannot stop a blocking job
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+            return null;
+        });
+        waitUntil(() -> rt.metrics().pendingTimers() == 1, "the job's sleep to be armed");
+        rt.shutdown(Duration.ofSeconds(10));
+        waitUntil(() -> outcome.get() != null, "the job's sleep to fail");
+        assertInstanceOf(IllegalStateException.class, outcome.get());
+    }
+
+    @Test
+    void aTimeoutPendingAtShutdownFailsAndDropsItsFuture() {
+        Runtime rt = Runtime.builder().workerThreads(2).enableTime().build();
+        dev.weft.ManualFuture<Integer> inner = new dev.weft.ManualFuture<>();
+        Future<Integer> t = rt.blockOn(() -> Time.timeout(Duration.ofHours(1), inner));
+        CountingWaker w = new CountingWaker();
+        assertTrue(t.poll(w.context()).isPending());
+        rt.shutdown(Duration.ofSeconds(1));
+        assertEquals(1, w.count());
+        assertThrows(IllegalStateException.class, () -> t.poll(w.context()));
+        assertEquals(1, inner.drops(), "the timeout let go of its future");
     }
 }

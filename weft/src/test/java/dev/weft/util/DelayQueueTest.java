@@ -165,4 +165,19 @@ class DelayQueueTest {
             });
         }
     }
+
+    @Test
+    void removingTheLastValueWakesATaskWaitingForTheNextOne() {
+        try (Runtime rt = Runtime.builder().workerThreads(2).startPaused(true).autoAdvance(false).build()) {
+            rt.blockOn(() -> {
+                DelayQueue<String> q = new DelayQueue<>();
+                DelayQueue.Key key = q.insert("session", Duration.ofHours(1));
+                CountingWaker w = new CountingWaker();
+                assertTrue(q.pollExpired(Context.of(w)).isPending());
+                assertEquals("session", q.remove(key));
+                assertEquals(1, w.count(), "woken: the queue is empty, next() answers null");
+                assertNull(q.pollExpired(Context.of(w)).value());
+            });
+        }
+    }
 }

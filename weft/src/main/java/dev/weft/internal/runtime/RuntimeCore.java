@@ -346,6 +346,11 @@ public final class RuntimeCore {
         for (TaskCore<?> t : registry.snapshot()) {
             t.abort();
         }
+        if (time != null) {
+            // Before the wait: a blocking job (no abort reaches it) or a thread outside
+            // the runtime waiting on a timer is woken to fail, not left until the deadline.
+            time.stopTimers();
+        }
         registry.awaitEmpty(deadline);
         interrupted |= Thread.interrupted();
         List<String> alive = new ArrayList<>();

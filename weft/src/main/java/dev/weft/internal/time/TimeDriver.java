@@ -367,18 +367,7 @@ public final class TimeDriver {
      * call wakers, until {@code deadlineNanos} (System.nanoTime).
      */
     public void stop(long deadlineNanos) throws InterruptedException {
-        Advance interrupted;
-        lock.lock();
-        try {
-            stopped = true;
-            interrupted = advance;
-            advance = null;
-        } finally {
-            lock.unlock();
-        }
-        if (interrupted != null) {
-            interrupted.fail(new IllegalStateException("the runtime shut down while its clock was being advanced"));
-        }
+        stopTimers();
         LockSupport.unpark(thread);
         long left = deadlineNanos - System.nanoTime();
         if (left > 0 && thread.isAlive() && thread != Thread.currentThread()) { // a waker may close the runtime
@@ -396,6 +385,41 @@ public final class TimeDriver {
             }
         } finally {
             stopping = null; // a waking thread that ends later unparks no one
+        }
+    }
+
+    /**
+     * The first step of a shutdown, before the runtime waits for its tasks: from now
+     * on no timer is armed and none fires, and the owners of the timers still filed
+     * are woken to fail. Later calls do nothing more.
+     */
+    public void stopTimers() {
+        Advance interrupted;
+        List<Waker> owners = new ArrayList<>();
+        lock.lock();
+        try {
+            stopped = true;
+            interrupted = advance;
+            advance = null;
+            // Timers still filed will never fire: their owners are woken, find them
+            // unfiled, and their next poll fails ("shut down") instead of waiting for
+            // ever (a blocking job, a thread outside the runtime, a future polled by
+            // hand: waiters the shutdown does not cancel).
+            wheel.drainAll(e -> {
+                e.setUnfiled();
+                Waker w = e.waker;
+                if (w != null) {
+                    owners.add(w);
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+        if (interrupted != null) {
+            interrupted.fail(new IllegalStateException("the runtime shut down while its clock was being advanced"));
+        }
+        for (Waker w : owners) {
+            wake(w); // one that throws is logged; the others are woken, and the shutdown goes on
         }
     }
 

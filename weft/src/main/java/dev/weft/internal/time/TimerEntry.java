@@ -78,6 +78,16 @@ public class TimerEntry {
         STATE.setVolatile(this, FIRED);
     }
 
+    /**
+     * The driver stopped with the entry filed: it leaves the wheel unfired, idle, and
+     * its owner is woken. A volatile store before the read of the waker, as
+     * {@link #setFired()}: the owner's next poll finds it idle, registers again, and
+     * is told the runtime shut down.
+     */
+    void setUnfiled() {
+        STATE.setVolatile(this, IDLE);
+    }
+
     /** FILED or IDLE, by the lock holder or the owner of an entry out of the wheel (see the notes). */
     void setStateRelease(int s) {
         STATE.setRelease(this, s);

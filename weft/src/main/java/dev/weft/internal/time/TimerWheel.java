@@ -163,6 +163,25 @@ final class TimerWheel {
         }
     }
 
+    /** Takes every entry out of the wheel and hands each to {@code sink} (a shutdown: none fires). */
+    void drainAll(Consumer<TimerEntry> sink) {
+        for (int index = 0; index < heads.length; index++) {
+            TimerEntry e = heads[index];
+            heads[index] = null;
+            tails[index] = null;
+            while (e != null) {
+                TimerEntry next = e.next;
+                e.prev = null;
+                e.next = null;
+                e.index = -1;
+                sink.accept(e);
+                e = next;
+            }
+        }
+        java.util.Arrays.fill(occupied, 0L);
+        size = 0;
+    }
+
     private void file(TimerEntry e) {
         long when = Math.min(e.tick, elapsed + HORIZON - 1);
         long masked = (elapsed ^ when) | (SLOTS - 1);
