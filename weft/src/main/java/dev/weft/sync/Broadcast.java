@@ -332,7 +332,8 @@ public final class Broadcast {
                 lock.unlock();
             }
             // Give up our share of every value still kept for us.
-            for (long p = Math.max(rx.next, end - capacity); p < end; p++) {
+            long from = (long) Receiver.NEXT.getAndSet(rx, Receiver.CLOSED_NEXT); // see Receiver.take
+            for (long p = Math.max(from, end - capacity); p < end; p++) {
                 Slot<T> s = slotAt(p);
                 if (s != null && s.seq == p) {
                     s.release();
@@ -515,10 +516,25 @@ public final class Broadcast {
      * <i>happen-before</i> actions after this receiver receives it.
      */
     public static final class Receiver<T> implements AutoCloseable {
+        static final VarHandle NEXT;
+        /** {@link #next} once the receiver is closed: nothing is read from here on. */
+        static final long CLOSED_NEXT = Long.MIN_VALUE;
+
+        static {
+            try {
+                NEXT = MethodHandles.lookup().findVarHandle(Receiver.class, "next", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Shared<T> shared;
-        /** The next position to read. Owner-only. */
-        long next;
-        /** Closed by its owner. Written under the channel's lock, once. */
+        /**
+         * The next position to read. Moved by the owner's reads (CAS), taken by a close
+         * from any task (getAndSet to CLOSED_NEXT): see {@link #take()}.
+         */
+        volatile long next;
+        /** Closed (by its owner or another task). Written under the channel's lock, once. */
         volatile boolean handleClosed;
         /**
          * This receiver's recv futures that registered and have not unregistered (some
@@ -577,23 +593,42 @@ public final class Broadcast {
             return (T) o;
         }
 
-        /** The lock-free read: a value, EMPTY, or Lagged thrown. */
+        /**
+         * The lock-free read: a value, EMPTY, or Lagged thrown. The owner moves
+         * {@code next} by CAS, because a close from another task takes it (getAndSet
+         * to CLOSED_NEXT) to give up this receiver's share of every slot from there:
+         * each slot's share is released exactly once, by whichever of the two moved
+         * past it. (With plain writes, a close racing a read released the same slot
+         * twice, and another receiver found its value cleared.)
+         */
         Object take() {
             long n = next;
+            if (n == CLOSED_NEXT) {
+                throw closedWhileReading();
+            }
             Slot<T> s = shared.slotAt(n);
             if (s == null || s.seq < n) {
                 return EMPTY;
             }
             if (s.seq == n) {
-                T v = s.value;
-                next = n + 1;
+                T v = s.value; // this receiver's share is still held: not cleared yet
+                if (!NEXT.compareAndSet(this, n, n + 1)) {
+                    throw closedWhileReading(); // the close took next, and released this slot
+                }
                 s.release();
                 return v;
             }
             // Overwritten, so publishedTail() >= s.seq + 1 >= n + capacity + 1: oldest > n.
             long oldest = shared.publishedTail() - shared.capacity;
-            next = oldest;
+            if (!NEXT.compareAndSet(this, n, oldest)) {
+                throw closedWhileReading();
+            }
             throw new Lagged(oldest - n);
+        }
+
+        private static IllegalStateException closedWhileReading() {
+            return new IllegalStateException("this broadcast receiver was closed while it was reading;"
+                    + " subscribe a new one to receive");
         }
 
         /**
@@ -601,7 +636,8 @@ public final class Broadcast {
          * told it missed: above the capacity, the next receive fails with {@link Lagged}.
          */
         public long len() {
-            return shared.publishedTail() - next;
+            long n = next;
+            return n == CLOSED_NEXT ? 0 : shared.publishedTail() - n;
         }
 
         /** Whether {@link #len()} is 0. */
@@ -635,7 +671,9 @@ public final class Broadcast {
          * Closes this receiver: it no longer holds values back (its share of every value
          * it had not read is given up), and when it was the last one, sends fail and
          * {@link Sender#closed()} completes. A {@code recv()} pending on it is woken and
-         * fails. Later calls do nothing.
+         * fails. Another task may close it while its owner waits or reads: the owner's
+         * receive then fails with {@link IllegalStateException} (a value it had already
+         * read stays read). Later calls do nothing.
          */
         @Override
         public void close() {
@@ -696,6 +734,9 @@ public final class Broadcast {
                 }
                 s.lock.lock();
                 try {
+                    // Closed by another task since this poll began: the close, under this
+                    // lock, did not see this future; linked now, nothing would wake it.
+                    rx.checkOpen();
                     if (s.tail != rx.next) {
                         continue; // a send came in between: read it (unlocks in finally)
                     }

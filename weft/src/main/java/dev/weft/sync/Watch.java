@@ -444,7 +444,7 @@ public final class Watch {
         private final Shared<T> shared;
         /** The version this receiver saw last. Owner-only. */
         long seen;
-        /** Closed by its owner. Written under the channel's lock, once. */
+        /** Closed (by its owner or another task). Written under the channel's lock, once. */
         private volatile boolean handleClosed;
         /**
          * This receiver's futures that registered and have not unregistered (some may
@@ -587,8 +587,9 @@ public final class Watch {
 
         /**
          * Closes this receiver; when it is the last one, {@link Sender#send} fails and
-         * {@link Sender#closed()} completes. A {@code changed()} pending on it is woken
-         * and fails. Later calls do nothing.
+         * {@link Sender#closed()} completes. A {@code changed()} or {@code waitFor}
+         * pending on it is woken and fails, also when another task closes it while its
+         * owner waits. Later calls do nothing.
          */
         @Override
         public void close() {
@@ -701,6 +702,10 @@ public final class Watch {
                     if (s.current.version != rx.seen || s.closed) {
                         continue; // changed meanwhile: look again (unlocks in finally)
                     }
+                    // Closed by another task since this poll began (a predicate ran in
+                    // between): the close, under this lock, did not see this future, so
+                    // it must not link itself now, where nothing would wake it.
+                    rx.checkOpen();
                     waker = cx.waker();
                     if (!isLinked()) {
                         s.changedWaiting.addLast(this);
