@@ -87,12 +87,15 @@ public final class Worker extends Thread {
      * scheduler's stop does the same after joining them.
      */
     private void cancelQueued() {
-        FutureTask<?> t = lifo;
-        lifo = null;
-        if (t != null) {
-            t.cancelOnStoppedScheduler();
-        }
-        while ((t = local.pop()) != null) {
+        for (;;) {
+            // The LIFO slot first, each time: a drop below may wake a task, which this
+            // worker then queues there.
+            FutureTask<?> t = lifo;
+            if (t != null) {
+                lifo = null;
+            } else if ((t = local.pop()) == null) {
+                return;
+            }
             t.cancelOnStoppedScheduler();
         }
     }

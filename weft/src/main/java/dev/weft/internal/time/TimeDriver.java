@@ -286,7 +286,7 @@ public final class TimeDriver {
             if (stopped) {
                 throw new IllegalStateException("the runtime of this timer is shut down; its timers no longer fire");
             }
-            long earliest = wheel.nextExpiration();
+            long earliest = paused ? wheel.nextExpiration() : 0; // only the paused clock needs it
             if ((paused && deadlineNanos - pausedNow <= 0) || !wheel.insert(e, tick)) {
                 return false;
             }
