@@ -24,10 +24,12 @@ import dev.weft.task.Task;
 import dev.weft.time.Elapsed;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -768,8 +770,8 @@ class MpscTest {
     void lenFromAnotherThreadReturnsWhileValuesMove() throws Exception {
         // len() walks the queue: a walk that began past the tail it walked to never ended.
         var ch = Mpsc.<Integer>channel(64);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicLong lens = new java.util.concurrent.atomic.AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong lens = new AtomicLong();
         Thread observer = Thread.ofPlatform().name("len-observer").start(() -> {
             while (!stop.get()) {
                 int n = ch.rx().len();
@@ -794,7 +796,7 @@ class MpscTest {
         stop.set(true);
         observer.join(10_000);
         assertFalse(observer.isAlive(), "len() from another thread did not return; stack: "
-                + java.util.Arrays.toString(observer.getStackTrace()));
+                + Arrays.toString(observer.getStackTrace()));
         assertEquals(200_000, received);
         assertTrue(lens.get() > 0);
     }

@@ -13,7 +13,9 @@ import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
 import dev.weft.Join;
+import dev.weft.ManualFuture;
 import dev.weft.runtime.Runtime;
+import dev.weft.runtime.UnhandledExceptionPolicy;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import java.time.Duration;
@@ -233,7 +235,7 @@ class SleepTest {
     @Test
     void aBlockingJobSleepingAtShutdownIsNotLeftParked() throws Exception {
         Runtime rt = Runtime.builder().workerThreads(2).enableTime()
-                .unhandledException(dev.weft.runtime.UnhandledExceptionPolicy.IGNORE).build();
+                .unhandledException(UnhandledExceptionPolicy.IGNORE).build();
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         rt.spawnBlocking(() -> {
             try {
@@ -252,7 +254,7 @@ class SleepTest {
     @Test
     void aTimeoutPendingAtShutdownFailsAndDropsItsFuture() {
         Runtime rt = Runtime.builder().workerThreads(2).enableTime().build();
-        dev.weft.ManualFuture<Integer> inner = new dev.weft.ManualFuture<>();
+        ManualFuture<Integer> inner = new ManualFuture<>();
         Future<Integer> t = rt.blockOn(() -> Time.timeout(Duration.ofHours(1), inner));
         CountingWaker w = new CountingWaker();
         assertTrue(t.poll(w.context()).isPending());
