@@ -33,6 +33,12 @@ final class Idle {
      * full fence) reads the state. Both sides are sequentially consistent, so either
      * the notifier sees the worker parked and wakes it, or the worker sees the work.
      * Tested by SchedulerTest (bursts from outside the runtime onto parked workers).
+     *
+     * A worker napping through a steal backoff (StealBackoff) is neither parked nor
+     * searching: counted awake, it is not woken by tasks queued on other workers
+     * (which it has chosen to leave alone for a while); a task from outside the
+     * workers that finds nobody to notify wakes it directly (Scheduler.wakeANapper).
+     * Its nap is timed, so a missed wake-up costs at most the rest of the backoff.
      */
     private static final int UNPARKED_ONE = 1 << 16;
     private static final int SEARCHING_MASK = UNPARKED_ONE - 1;
@@ -53,25 +59,37 @@ final class Idle {
         this.parked = new Worker[workers];
     }
 
-    /** Wakes one parked worker if work was just made stealable and nobody is looking for it. */
-    void notifyOne() {
+    /**
+     * Wakes one parked worker if work was just made stealable and nobody is looking for
+     * it. Answers whether some worker is now bound to look (one was searching, or this
+     * call woke one); {@code false} when every worker is awake and busy, or napping
+     * through a steal backoff.
+     */
+    boolean notifyOne() {
         VarHandle.fullFence(); // the caller published work: order that before reading who is parked
         int s = state.get();
-        if ((s & SEARCHING_MASK) != 0 || (s >>> 16) >= workers) {
-            return;
+        if ((s & SEARCHING_MASK) != 0) {
+            return true;
+        }
+        if ((s >>> 16) >= workers) {
+            return false;
         }
         Worker w;
         lock.lock();
         try {
             s = state.get();
-            if ((s & SEARCHING_MASK) != 0 || parkedCount == 0) {
-                return;
+            if ((s & SEARCHING_MASK) != 0) {
+                return true;
+            }
+            if (parkedCount == 0) {
+                return false;
             }
             w = popParked();
         } finally {
             lock.unlock();
         }
         LockSupport.unpark(w);
+        return true;
     }
 
     /** Takes the last parked worker off the stack and counts it back, searching. Under the lock. */

@@ -2,11 +2,14 @@ package dev.weft.internal.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Weft's work-stealing scheduler for future tasks: a fixed set of platform worker
- * threads, each with a local run queue and a LIFO slot, a global queue, stealing,
- * and parked idle workers woken one at a time. See docs/adr/0001-scheduler.md.
+ * threads, each with a local run queue and a LIFO slot, a global queue, stealing
+ * (held back while steals bring little: {@link StealBackoff}), and parked idle
+ * workers woken one at a time. See docs/adr/0001-scheduler.md and
+ * docs/adr/0005-steal-backoff.md.
  */
 final class Scheduler {
     final RuntimeCore runtime;
@@ -59,7 +62,9 @@ final class Scheduler {
     private void scheduleRemote(FutureTask<?> task) {
         int before = inject.push(task);
         if (before == 0) {
-            idle.notifyOne();
+            if (!idle.notifyOne()) {
+                wakeANapper();
+            }
         } else if (before == InjectQueue.CLOSED) {
             // The workers are gone: nothing will ever poll it again.
             task.cancelOnStoppedScheduler();
@@ -69,6 +74,20 @@ final class Scheduler {
         // and wakes the next one (Idle's notes). A burst spawned from outside the
         // workers (W1) then pays the fence and the read of the idle state once per
         // batch instead of once per task.
+    }
+
+    /**
+     * Work from outside the workers found every worker awake and none searching: a
+     * worker napping through a steal backoff (which holds back only the other workers'
+     * queues, never this one) takes it rather than sleeping on.
+     */
+    private void wakeANapper() {
+        for (Worker w : workers) {
+            if (w.napping) {
+                LockSupport.unpark(w);
+                return;
+            }
+        }
     }
 
     boolean hasWork() {

@@ -24,8 +24,12 @@ public final class Worker extends Thread {
     final LocalQueue local = new LocalQueue();
     /** The task woken last by a task on this worker; runs next. Owner-only. */
     FutureTask<?> lifo;
+    /** When this worker may steal again. Owner-only. */
+    private final StealBackoff stealBackoff = new StealBackoff();
     /** Whether this worker is counted as searching in {@link Idle}. Owner-only. */
     private boolean searching;
+    /** Whether this worker is napping through a steal backoff (set and cleared by the worker). */
+    volatile boolean napping;
     /** Set (under the idle lock) by whoever takes this worker off the parked stack; cleared by the worker. */
     volatile boolean notified;
     /** Guarded by the idle lock. */
@@ -63,6 +67,9 @@ public final class Worker extends Thread {
             while (!scheduler.isStopped()) {
                 FutureTask<?> task = next();
                 if (task == null) {
+                    if (stealBackoff.needsClock()) {
+                        stealBackoff.ranDry(System.nanoTime());
+                    }
                     task = steal();
                     if (task == null && searching) {
                         task = spinForWork();
@@ -139,11 +146,13 @@ public final class Worker extends Thread {
      * Called while searching, after a steal found nothing: looks again for {@link
      * #SPIN_BEFORE_PARK_NANOS} before the worker parks. Only searching workers spin,
      * at most half of them, so a runtime that runs out of work spends at most that
-     * long per worker before it sleeps.
+     * long per worker before it sleeps. A worker backing off from stealing while
+     * another worker has tasks queued ({@link StealBackoff#worthWaiting}) naps
+     * through the rest of its backoff instead, then looks again.
      */
     private FutureTask<?> spinForWork() {
         long deadline = System.nanoTime() + SPIN_BEFORE_PARK_NANOS;
-        do {
+        for (;;) {
             for (int i = 0; i < PAUSES_PER_LOOK; i++) {
                 Thread.onSpinWait();
             }
@@ -151,8 +160,39 @@ public final class Worker extends Thread {
             if (t != null) {
                 return t;
             }
-        } while (System.nanoTime() - deadline < 0 && !scheduler.isStopped());
-        return null;
+            if (!searching || scheduler.isStopped()) {
+                return null; // refused a place among the searchers (after a nap), or stopping: park
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                if (!stealBackoff.worthWaiting(now)) {
+                    return null;
+                }
+                napThroughBackoff(stealBackoff.backoffLeft(now));
+            }
+        }
+    }
+
+    /**
+     * Sleeps until the steal backoff is over, out of the searchers: a task queued on
+     * another worker meanwhile wakes a parked worker as usual, if there is one, and
+     * costs its worker no futex wake for this one; a task queued from outside the
+     * workers wakes this one when nobody else will look ({@link Scheduler}'s
+     * {@code wakeANapper}). A timed park rather than a spin: a spin through every
+     * backoff cost a runtime whose tasks wake now and then (timers) twice the CPU
+     * (ADR 0005); the nap's oversleep (the kernel's timer slack, tens of
+     * microseconds) only lengthens a backoff.
+     */
+    private void napThroughBackoff(long nanos) {
+        searching = false;
+        scheduler.idle.stopSearching();
+        napping = true;
+        // Either a push from outside sees this flag and unparks, or this read sees its task.
+        if (scheduler.inject.isEmpty()) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        napping = false;
+        clearInterrupt();
     }
 
     private FutureTask<?> steal() {
@@ -165,13 +205,28 @@ public final class Worker extends Thread {
         Worker[] all = scheduler.workers;
         int n = all.length;
         int start = nextRandom(n);
-        for (int i = 0; i < n; i++) {
+        StealBackoff.Allowed allowed = stealBackoff.backoffNanos() == 0
+                ? StealBackoff.Allowed.ANY
+                : stealBackoff.allowed(System.nanoTime());
+        for (int i = 0; i < n && allowed != StealBackoff.Allowed.NONE; i++) {
             Worker victim = all[(start + i) % n];
-            if (victim != this) {
-                FutureTask<?> t = victim.local.stealInto(local);
-                if (t != null) {
-                    return t;
+            if (victim == this) {
+                continue;
+            }
+            if (allowed == StealBackoff.Allowed.BACKLOGS) {
+                int queued = victim.local.size();
+                if (queued == 0) {
+                    continue;
                 }
+                stealBackoff.sawQueuedWork();
+                if (!StealBackoff.isBacklog(queued)) {
+                    continue;
+                }
+            }
+            FutureTask<?> t = victim.local.stealInto(local);
+            if (t != null) {
+                stealBackoff.stole(System.nanoTime(), local.size() + 1); // the queue was empty before
+                return t;
             }
         }
         return takeFromInject();
@@ -227,6 +282,7 @@ public final class Worker extends Thread {
         if (scheduler.hasWork() || scheduler.isStopped()) {
             scheduler.idle.unparkSelf(this);
             searching = true;
+            stealBackoff.sawQueuedWork();
             return;
         }
         while (!notified && !scheduler.isStopped()) {
@@ -235,6 +291,9 @@ public final class Worker extends Thread {
         }
         notified = false;
         searching = true; // whoever woke this worker counted it as searching
+        // It was woken because work was queued and nobody was searching: if that work is
+        // on a worker it may not steal from yet, it waits for it spinning, not parked.
+        stealBackoff.sawQueuedWork();
     }
 
     /** Called by this worker: where a task it wakes or spawns goes. */
