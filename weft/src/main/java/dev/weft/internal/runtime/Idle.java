@@ -37,8 +37,9 @@ final class Idle {
      * A worker napping through a steal backoff (StealBackoff) is neither parked nor
      * searching: counted awake, it is not woken by tasks queued on other workers
      * (which it has chosen to leave alone for a while); a task from outside the
-     * workers that finds nobody to notify wakes it directly (Scheduler.wakeANapper).
-     * Its nap is timed, so a missed wake-up costs at most the rest of the backoff.
+     * workers that finds the global queue empty and nobody to notify wakes it directly
+     * (Scheduler.wakeANapper). Its nap is timed, so any other task queued meanwhile
+     * waits at most for the rest of the backoff.
      */
     private static final int UNPARKED_ONE = 1 << 16;
     private static final int SEARCHING_MASK = UNPARKED_ONE - 1;
@@ -48,6 +49,8 @@ final class Idle {
     private final RuntimeCore runtime;
     private final AtomicInteger state;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Workers napping through a steal backoff (Worker.napping set). */
+    private final AtomicInteger nappers = new AtomicInteger();
     /** Parked workers, a stack; guarded by {@link #lock}. */
     private final Worker[] parked;
     private int parkedCount;
@@ -175,6 +178,24 @@ final class Idle {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A worker begins a nap (after setting its {@code napping} flag); a full fence. */
+    void startNap() {
+        nappers.incrementAndGet();
+    }
+
+    void endNap() {
+        nappers.decrementAndGet();
+    }
+
+    /**
+     * Whether some worker may be napping: one read of a word written twice per nap,
+     * so that work from outside does not read every worker's flag (on lines their
+     * owners write all the time) to find none.
+     */
+    boolean anyNapping() {
+        return nappers.get() != 0;
     }
 
     int parkedWorkers() {

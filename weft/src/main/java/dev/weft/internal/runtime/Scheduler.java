@@ -77,11 +77,16 @@ final class Scheduler {
     }
 
     /**
-     * Work from outside the workers found every worker awake and none searching: a
-     * worker napping through a steal backoff (which holds back only the other workers'
-     * queues, never this one) takes it rather than sleeping on.
+     * Work from outside the workers made the global queue non-empty and found every
+     * worker awake and none searching: a worker napping through a steal backoff (which
+     * holds back only the other workers' queues, never this one) takes it rather than
+     * sleeping on. (Tasks pushed behind it wait for the worker that takes this one or
+     * for the nap's end, which the backoff bounds.)
      */
     private void wakeANapper() {
+        if (!idle.anyNapping()) {
+            return;
+        }
         for (Worker w : workers) {
             if (w.napping) {
                 LockSupport.unpark(w);

@@ -14,20 +14,26 @@ package dev.weft.internal.runtime;
  * traffic between the cores costs more than the second core brings, and the workload
  * runs slower on two workers than it would on one.
  *
- * <p>The rule: a steal of fewer than {@link #BACKLOG} tasks after which the thief ran
- * dry again within {@link #SHORT_NANOS} doubles the thief's backoff (from {@link #FIRST_NANOS} up to {@link #MAX_NANOS}); a
- * steal that kept it busy longer, or took a backlog, clears it. For the backoff's length after it ran dry,
- * the worker leaves the other workers' queues alone, except one that holds a backlog of
- * at least {@link #BACKLOG} tasks (looked for when it runs dry, at most every {@link
- * #BACKLOG_LOOK_NANOS}); it still takes from the global queue.
+ * <p>The rule: a steal of fewer than {@link #LARGE_STEAL} tasks (a steal takes half of a
+ * queue: less than half a backlog) after which the thief ran dry again within {@link
+ * #SHORT_NANOS} doubles the thief's backoff (from {@link #FIRST_NANOS} up to {@link
+ * #MAX_NANOS}); a steal that kept it busy longer, or took more, clears it. For the
+ * backoff's length from the moment the steal was judged, the worker leaves the other
+ * workers' queues alone, except one that holds a backlog of at least {@link #BACKLOG}
+ * tasks, which it looks for whenever it runs dry (at most every {@link
+ * #BACKLOG_LOOK_NANOS}); it still takes from the global queue. The window is not
+ * restarted by dry spells without a steal (work from the global queue, a task woken on
+ * the worker), so a task queued behind a busy worker waits at most {@link #MAX_NANOS},
+ * plus the nap's oversleep below, longer than it would without the rule.
  *
- * <p>Once its usual short spin is over, the worker naps through the rest of its backoff
- * if the look, or the wake-up that brought it back, found tasks queued on another worker
+ * <p>Once its usual short spin is over, the worker naps through the rest of the window
+ * if its look, or the wake-up that brought it back, found tasks queued on another worker
  * ({@link #worthWaiting}), and parks as usual if not. Parked, it would be woken by the
  * next task queued on a sibling (a futex wake that the sibling pays), only to back off
- * again; spinning, it would burn a core through every backoff. So a task queued behind a
- * busy worker waits at most {@link #MAX_NANOS}, plus the nap's oversleep (the kernel's
- * timer slack), longer than it would without the rule.
+ * again; spinning, it would burn a core through every backoff. The nap is a timed park:
+ * it oversleeps by the kernel's timer slack (tens of microseconds), and it ends early
+ * when a task from outside the workers finds nobody else to take it ({@code
+ * Scheduler.wakeANapper}).
  */
 final class StealBackoff {
     /** A steal whose work ran out sooner than this was not worth the move (ADR 0005). */
@@ -38,35 +44,42 @@ final class StealBackoff {
     static final long MAX_NANOS = 128_000;
     /** A queue holding at least this many tasks is stolen from even while backing off. */
     static final int BACKLOG = LocalQueue.CAPACITY / 8;
+    /** A steal of at least this many tasks (half a backlog's queue) is worth its move however soon they end. */
+    static final int LARGE_STEAL = BACKLOG / 2;
     /** While backing off, how often the worker looks for a backlog. */
     static final long BACKLOG_LOOK_NANOS = 16_000;
 
     private long backoff;
+    /** Whether the worker is holding back, until {@link #mayStealAt}. */
+    private boolean holdingBack;
+    private long mayStealAt;
     /** Whether the worker has stolen since it last ran dry, at {@link #stoleAt}, {@link #stolenTasks} tasks. */
     private boolean stole;
     private long stoleAt;
     private int stolenTasks;
-    private long dryAt;
     private long backlogLookAt;
     /** Whether the last look for a backlog, or the last wake-up, found tasks queued on another worker. */
     private boolean othersHaveWork;
 
-    /** Whether {@link #ranDry} needs the time (a steal to judge, or a backoff to time). */
+    /** Whether {@link #ranDry} has a steal to judge (and so needs the time). */
     boolean needsClock() {
-        return stole || backoff != 0;
+        return stole;
     }
 
-    /** The worker found its own queues empty: judges its last steal, starts the backoff. */
+    /** The worker found its own queues empty: judges the steal it made since it last did. */
     void ranDry(long now) {
-        if (stole) {
-            stole = false;
-            if (now - stoleAt < SHORT_NANOS && !isBacklog(stolenTasks)) {
-                backoff = backoff == 0 ? FIRST_NANOS : Math.min(2 * backoff, MAX_NANOS);
-            } else {
-                backoff = 0;
-            }
+        if (!stole) {
+            return;
         }
-        dryAt = now;
+        stole = false;
+        if (now - stoleAt < SHORT_NANOS && stolenTasks < LARGE_STEAL) {
+            backoff = backoff == 0 ? FIRST_NANOS : Math.min(2 * backoff, MAX_NANOS);
+            holdingBack = true;
+            mayStealAt = now + backoff;
+        } else {
+            backoff = 0;
+            holdingBack = false;
+        }
     }
 
     /** What a searching worker may steal, at a moment. */
@@ -80,15 +93,19 @@ final class StealBackoff {
     }
 
     /**
-     * What the worker may steal at {@code now}: anything once the backoff since it ran
-     * dry is over; before that, a backlog, but looked for only every {@link
-     * #BACKLOG_LOOK_NANOS}. Reading another worker's queue is not free for its owner:
-     * the owner's next push or pop must take the cache line back, which costs most
-     * when the two cores share no cache, so a worker backing off does not watch the
-     * others' queues look after look.
+     * What the worker may steal at {@code now}: anything once the backoff is over;
+     * before that, a backlog, but looked for only every {@link #BACKLOG_LOOK_NANOS}.
+     * Reading another worker's queue is not free for its owner: the owner's next push
+     * or pop must take the cache line back, which costs most when the two cores share
+     * no cache, so a worker backing off does not watch the others' queues look after
+     * look.
      */
     Allowed allowed(long now) {
-        if (backoff == 0 || now - dryAt >= backoff) {
+        if (!holdingBack) {
+            return Allowed.ANY;
+        }
+        if (now - mayStealAt >= 0) {
+            holdingBack = false; // and no more clock reads until the next short steal
             return Allowed.ANY;
         }
         if (now - backlogLookAt >= BACKLOG_LOOK_NANOS) {
@@ -114,7 +131,7 @@ final class StealBackoff {
      * it is backing off and another worker had tasks queued when it last looked.
      */
     boolean worthWaiting(long now) {
-        return othersHaveWork && backoff != 0 && now - dryAt < backoff;
+        return othersHaveWork && backoffLeft(now) > 0;
     }
 
     /** The worker took {@code tasks} tasks from another worker's queue. */
@@ -124,12 +141,20 @@ final class StealBackoff {
         stolenTasks = tasks;
     }
 
-    /** What is left at {@code now} of the backoff since the worker ran dry; 0 when over. */
+    /** What is left of the backoff at {@code now}; 0 when there is none or it is over. */
     long backoffLeft(long now) {
-        return Math.max(0, backoff - (now - dryAt));
+        return holdingBack ? Math.max(0, mayStealAt - now) : 0;
     }
 
-    /** The current backoff, 0 when none. */
+    /**
+     * Whether the worker may be holding back from the other workers' queues: when not,
+     * everything is allowed without reading the clock; when so, ask {@link #allowed}.
+     */
+    boolean mayHoldBack() {
+        return holdingBack;
+    }
+
+    /** The length of the last backoff, 0 when the last steal was worth it (it may be over: see {@link #backoffLeft}). */
     long backoffNanos() {
         return backoff;
     }

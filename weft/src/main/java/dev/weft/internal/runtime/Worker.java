@@ -24,8 +24,8 @@ public final class Worker extends Thread {
     final LocalQueue local = new LocalQueue();
     /** The task woken last by a task on this worker; runs next. Owner-only. */
     FutureTask<?> lifo;
-    /** When this worker may steal again. Owner-only. */
-    private final StealBackoff stealBackoff = new StealBackoff();
+    /** When this worker may steal again. Owner-only (package-private for tests). */
+    final StealBackoff stealBackoff = new StealBackoff();
     /** Whether this worker is counted as searching in {@link Idle}. Owner-only. */
     private boolean searching;
     /** Whether this worker is napping through a steal backoff (set and cleared by the worker). */
@@ -176,9 +176,9 @@ public final class Worker extends Thread {
     /**
      * Sleeps until the steal backoff is over, out of the searchers: a task queued on
      * another worker meanwhile wakes a parked worker as usual, if there is one, and
-     * costs its worker no futex wake for this one; a task queued from outside the
-     * workers wakes this one when nobody else will look ({@link Scheduler}'s
-     * {@code wakeANapper}). A timed park rather than a spin: a spin through every
+     * costs its worker no futex wake for this one; a task from outside the workers
+     * that finds the global queue empty wakes this one when nobody else will look
+     * ({@link Scheduler}'s {@code wakeANapper}). A timed park rather than a spin: a spin through every
      * backoff cost a runtime whose tasks wake now and then (timers) twice the CPU
      * (ADR 0005); the nap's oversleep (the kernel's timer slack, tens of
      * microseconds) only lengthens a backoff.
@@ -187,10 +187,13 @@ public final class Worker extends Thread {
         searching = false;
         scheduler.idle.stopSearching();
         napping = true;
-        // Either a push from outside sees this flag and unparks, or this read sees its task.
+        scheduler.idle.startNap();
+        // Either a push from outside sees the count and this flag and unparks this
+        // worker, or this read sees its task.
         if (scheduler.inject.isEmpty()) {
             LockSupport.parkNanos(this, nanos);
         }
+        scheduler.idle.endNap();
         napping = false;
         clearInterrupt();
     }
@@ -205,9 +208,9 @@ public final class Worker extends Thread {
         Worker[] all = scheduler.workers;
         int n = all.length;
         int start = nextRandom(n);
-        StealBackoff.Allowed allowed = stealBackoff.backoffNanos() == 0
-                ? StealBackoff.Allowed.ANY
-                : stealBackoff.allowed(System.nanoTime());
+        StealBackoff.Allowed allowed = stealBackoff.mayHoldBack()
+                ? stealBackoff.allowed(System.nanoTime())
+                : StealBackoff.Allowed.ANY;
         for (int i = 0; i < n && allowed != StealBackoff.Allowed.NONE; i++) {
             Worker victim = all[(start + i) % n];
             if (victim == this) {

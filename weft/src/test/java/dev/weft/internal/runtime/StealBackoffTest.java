@@ -40,10 +40,12 @@ class StealBackoffTest {
         StealBackoff b = new StealBackoff();
         long dry = stealAndRunDry(b, 1_000_000, SHORT - 1);
         assertEquals(StealBackoff.FIRST_NANOS, b.backoffNanos());
-        assertTrue(b.needsClock());
+        assertFalse(b.needsClock(), "judged: nothing left to time until the next steal");
+        assertTrue(b.mayHoldBack());
         assertEquals(Allowed.BACKLOGS, b.allowed(dry));
         assertEquals(Allowed.NONE, b.allowed(dry + StealBackoff.FIRST_NANOS - 1));
         assertEquals(Allowed.ANY, b.allowed(dry + StealBackoff.FIRST_NANOS));
+        assertFalse(b.mayHoldBack(), "once over, no clock reads until the next short steal");
     }
 
     @Test
@@ -98,29 +100,37 @@ class StealBackoffTest {
     }
 
     @Test
-    void aStealOfABacklogLeavesNoBackoffHoweverSoonItsTasksEnded() {
+    void aLargeStealLeavesNoBackoffHoweverSoonItsTasksEnded() {
+        // A steal takes half of the queue it steals from: half a backlog or more.
+        assertEquals(StealBackoff.BACKLOG / 2, StealBackoff.LARGE_STEAL);
         StealBackoff b = new StealBackoff();
-        b.stole(1_000_000, StealBackoff.BACKLOG - 1);
+        b.stole(1_000_000, StealBackoff.LARGE_STEAL - 1);
         b.ranDry(1_000_500);
         assertEquals(StealBackoff.FIRST_NANOS, b.backoffNanos(), "a few tiny tasks: back off");
-        b.stole(2_000_000, StealBackoff.BACKLOG);
+        b.stole(2_000_000, StealBackoff.LARGE_STEAL);
         b.ranDry(2_000_500);
-        assertEquals(0, b.backoffNanos(), "a backlog of tiny tasks was worth taking");
+        assertEquals(0, b.backoffNanos(), "half a backlog of tiny tasks was worth taking");
+        assertFalse(b.mayHoldBack());
     }
 
     @Test
-    void runningDryAgainWithoutAStealRestartsTheBackoffAndKeepsItsLength() {
+    void drySpellsWithoutAStealDoNotPutTheNextStealOff() {
+        // A worker at the longest backoff that keeps running dry (it took work from the
+        // global queue, or a task it woke, and ran out again) every 100 us: the window
+        // still ends MAX_NANOS after the steal was judged.
         StealBackoff b = new StealBackoff();
-        long dry = stealAndRunDry(b, 1_000_000_000, 500);
-        long backoff = b.backoffNanos();
-        // The worker found its own work later (a task it woke, the global queue) and ran
-        // dry again: nothing to judge, the same backoff from the new moment.
-        long later = dry + 10 * backoff;
-        b.ranDry(later);
-        assertEquals(backoff, b.backoffNanos());
-        assertEquals(Allowed.BACKLOGS, b.allowed(later));
-        assertEquals(Allowed.NONE, b.allowed(later + backoff - 1));
-        assertEquals(Allowed.ANY, b.allowed(later + backoff));
+        long dry = 1_000_000_000;
+        for (int i = 0; i < 10; i++) {
+            dry = stealAndRunDry(b, dry + 5_000_000, 500);
+        }
+        assertEquals(StealBackoff.MAX_NANOS, b.backoffNanos());
+        long judged = dry;
+        for (long t = judged + 100_000; t < judged + 1_000_000; t += 100_000) {
+            assertFalse(b.needsClock());
+            b.ranDry(t);
+        }
+        assertEquals(Allowed.ANY, b.allowed(judged + StealBackoff.MAX_NANOS));
+        assertEquals(0, b.backoffLeft(judged + StealBackoff.MAX_NANOS));
     }
 
     @Test
