@@ -30,7 +30,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * of the placement; a round whose two measurements fall in different placements is left
  * out. For each placement the report gives every method's median (ns per operation, the
  * class's {@code @OperationsPerInvocation}) and the median over rounds of its ratio to
- * the named peer in the same round.
+ * the named peer in the same round. Before every call the harness asks for a full
+ * collection ({@code System.gc()}), so that no call pays for garbage earlier calls left
+ * (a million dead virtual threads or handles in the spawn benchmark); what a call leaves
+ * behind is then collected untimed, where a JMH score would include it.
  *
  * <p>Only what the {@code Sync*}, {@code TaskSpawn} and {@code TaskChain} benchmarks use is
  * supported: a class-level state with trial- and invocation-level setup and tear-down, and
@@ -124,6 +127,10 @@ public final class PairedRounds {
                 double[] scores = new double[n];
                 for (int k = 0; k < n; k++) {
                     int i = Math.floorMod(r + k, n); // each method leads in turn
+                    // The garbage of the method before is collected now, not in this one's
+                    // timed call (the rotation would otherwise charge it to whichever method
+                    // most often follows the most wasteful one).
+                    System.gc();
                     invokeAll(invocationSetups, state);
                     long start = System.nanoTime();
                     invoke(benchmarks.get(i), state);
