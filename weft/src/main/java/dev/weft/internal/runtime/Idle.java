@@ -39,7 +39,8 @@ final class Idle {
      * (which it has chosen to leave alone for a while); a task from outside the
      * workers that finds the global queue empty and nobody to notify wakes it directly
      * (Scheduler.wakeANapper). Its nap is timed, so any other task queued meanwhile
-     * waits at most for the rest of the backoff.
+     * waits at most for the rest of the backoff (and the park's oversleep). A worker
+     * that was the last searcher when it left to nap wakes a parked one first.
      */
     private static final int UNPARKED_ONE = 1 << 16;
     private static final int SEARCHING_MASK = UNPARKED_ONE - 1;

@@ -15,39 +15,46 @@ package dev.weft.internal.runtime;
  * runs slower on two workers than it would on one.
  *
  * <p>The rule: a steal of fewer than {@link #LARGE_STEAL} tasks (a steal takes half of a
- * queue: less than half a backlog) after which the thief ran dry again within {@link
- * #SHORT_NANOS} doubles the thief's backoff (from {@link #FIRST_NANOS} up to {@link
- * #MAX_NANOS}); a steal that kept it busy longer, or took more, clears it. For the
- * backoff's length from the moment the steal was judged, the worker leaves the other
- * workers' queues alone, except one that holds a backlog of at least {@link #BACKLOG}
- * tasks, which it looks for whenever it runs dry (at most every {@link
- * #BACKLOG_LOOK_NANOS}); it still takes from the global queue. The window is not
- * restarted by dry spells without a steal (work from the global queue, a task woken on
- * the worker), so a task queued behind a busy worker waits at most {@link #MAX_NANOS},
- * plus the nap's oversleep below, longer than it would without the rule.
+ * queue, rounded up: from a queue of fewer than 31) after which the thief ran dry again
+ * within {@link #SHORT_NANOS} doubles the thief's backoff (from {@link #FIRST_NANOS} up
+ * to {@link #MAX_NANOS}); a steal that kept it busy longer, or took more, clears it. For
+ * the backoff's length from the moment the steal was judged, the worker leaves the
+ * other workers' queues alone, except one that holds a backlog of at least {@link
+ * #BACKLOG} tasks; it still takes from the global queue. It looks for a backlog when the
+ * window opens, after each wake-up, and otherwise at most every {@link
+ * #BACKLOG_LOOK_NANOS} while it spins. The window is not restarted by dry spells
+ * without a steal (work from the global queue, a task woken on the worker).
  *
- * <p>Once its usual short spin is over, the worker naps through the rest of the window
- * if its look, or the wake-up that brought it back, found tasks queued on another worker
- * ({@link #worthWaiting}), and parks as usual if not. Parked, it would be woken by the
- * next task queued on a sibling (a futex wake that the sibling pays), only to back off
- * again; spinning, it would burn a core through every backoff. The nap is a timed park:
- * it oversleeps by the kernel's timer slack (tens of microseconds), and it ends early
- * when a task from outside the workers finds nobody else to take it ({@code
- * Scheduler.wakeANapper}).
+ * <p>When its usual short spin is over, the worker waits out the rest of the window if
+ * its last look found tasks queued on another worker ({@link #worthWaiting}), and parks
+ * as usual if not. Parked, it would be woken by the next task queued on a sibling (a
+ * futex wake that the sibling pays), only to back off again. It waits by napping (a
+ * timed park, out of the searchers) when at least {@link #MIN_NAP_NANOS} are left, and
+ * by spinning otherwise: a timed park oversleeps by the kernel's timer slack (80-100 us
+ * measured on the machine this was written on, whatever the request), and spinning
+ * through every long backoff would burn a core. A nap ends early when a task from
+ * outside the workers finds nobody else to take it ({@code Scheduler.wakeANapper}).
+ *
+ * <p>What it costs a task queued behind a busy worker: each steal from that worker's
+ * queue that is judged short puts the next one off by up to {@link #MAX_NANOS} plus the
+ * nap's oversleep (about 220 us here); a queue of {@code k} tasks that its owner does
+ * not get to (a poll that blocks) drains in about log2(k) steals, that far apart.
  */
 final class StealBackoff {
     /** A steal whose work ran out sooner than this was not worth the move (ADR 0005). */
     static final long SHORT_NANOS = 20_000;
     /** The backoff after the first short steal; each further one doubles it. */
     static final long FIRST_NANOS = 1_000;
-    /** The longest backoff: the most a sibling's queued task waits for this worker. */
+    /** The longest backoff. */
     static final long MAX_NANOS = 128_000;
     /** A queue holding at least this many tasks is stolen from even while backing off. */
     static final int BACKLOG = LocalQueue.CAPACITY / 8;
     /** A steal of at least this many tasks (half a backlog's queue) is worth its move however soon they end. */
     static final int LARGE_STEAL = BACKLOG / 2;
-    /** While backing off, how often the worker looks for a backlog. */
+    /** While backing off and spinning, how often the worker looks for a backlog. */
     static final long BACKLOG_LOOK_NANOS = 16_000;
+    /** The least time left in a window worth a nap rather than a spin (a timed park oversleeps by about this). */
+    static final long MIN_NAP_NANOS = 100_000;
 
     private long backoff;
     /** Whether the worker is holding back, until {@link #mayStealAt}. */
@@ -58,7 +65,9 @@ final class StealBackoff {
     private long stoleAt;
     private int stolenTasks;
     private long backlogLookAt;
-    /** Whether the last look for a backlog, or the last wake-up, found tasks queued on another worker. */
+    /** Whether the next call of {@link #allowed} while holding back looks for a backlog, however recent the last look. */
+    private boolean lookDue = true;
+    /** Whether the last look for a backlog found tasks queued on another worker. */
     private boolean othersHaveWork;
 
     /** Whether {@link #ranDry} has a steal to judge (and so needs the time). */
@@ -76,6 +85,7 @@ final class StealBackoff {
             backoff = backoff == 0 ? FIRST_NANOS : Math.min(2 * backoff, MAX_NANOS);
             holdingBack = true;
             mayStealAt = now + backoff;
+            lookDue = true; // what the worker waits for is decided by what is queued now
         } else {
             backoff = 0;
             holdingBack = false;
@@ -94,7 +104,8 @@ final class StealBackoff {
 
     /**
      * What the worker may steal at {@code now}: anything once the backoff is over;
-     * before that, a backlog, but looked for only every {@link #BACKLOG_LOOK_NANOS}.
+     * before that, a backlog, looked for when due ({@link #lookAgain}) and otherwise
+     * only every {@link #BACKLOG_LOOK_NANOS}.
      * Reading another worker's queue is not free for its owner: the owner's next push
      * or pop must take the cache line back, which costs most when the two cores share
      * no cache, so a worker backing off does not watch the others' queues look after
@@ -108,7 +119,8 @@ final class StealBackoff {
             holdingBack = false; // and no more clock reads until the next short steal
             return Allowed.ANY;
         }
-        if (now - backlogLookAt >= BACKLOG_LOOK_NANOS) {
+        if (lookDue || now - backlogLookAt >= BACKLOG_LOOK_NANOS) {
+            lookDue = false;
             backlogLookAt = now;
             othersHaveWork = false; // until the look reports what it found
             return Allowed.BACKLOGS;
@@ -121,17 +133,27 @@ final class StealBackoff {
         return queued >= BACKLOG;
     }
 
-    /** A look for a backlog, or the wake-up of a parked worker, found tasks queued on another worker. */
+    /** A look for a backlog found tasks queued on another worker. */
     void sawQueuedWork() {
         othersHaveWork = true;
     }
 
+    /** The worker woke up: while it holds back, its next look for work is due at once. */
+    void lookAgain() {
+        lookDue = true;
+    }
+
     /**
-     * Whether, at {@code now}, the worker had better nap through its backoff than park:
-     * it is backing off and another worker had tasks queued when it last looked.
+     * Whether, at {@code now}, the worker had better wait out its backoff than park: it
+     * is backing off and another worker had tasks queued when it last looked.
      */
     boolean worthWaiting(long now) {
         return othersHaveWork && backoffLeft(now) > 0;
+    }
+
+    /** Whether what is left of the backoff at {@code now} is worth a nap rather than a spin. */
+    boolean worthNapping(long now) {
+        return backoffLeft(now) >= MIN_NAP_NANOS;
     }
 
     /** The worker took {@code tasks} tasks from another worker's queue. */

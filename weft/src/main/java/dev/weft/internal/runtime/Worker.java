@@ -147,8 +147,9 @@ public final class Worker extends Thread {
      * #SPIN_BEFORE_PARK_NANOS} before the worker parks. Only searching workers spin,
      * at most half of them, so a runtime that runs out of work spends at most that
      * long per worker before it sleeps. A worker backing off from stealing while
-     * another worker has tasks queued ({@link StealBackoff#worthWaiting}) naps
-     * through the rest of its backoff instead, then looks again.
+     * another worker has tasks queued ({@link StealBackoff#worthWaiting}) waits out
+     * the rest of its backoff instead, napping when enough of it is left and spinning
+     * otherwise, then looks again.
      */
     private FutureTask<?> spinForWork() {
         long deadline = System.nanoTime() + SPIN_BEFORE_PARK_NANOS;
@@ -168,7 +169,9 @@ public final class Worker extends Thread {
                 if (!stealBackoff.worthWaiting(now)) {
                     return null;
                 }
-                napThroughBackoff(stealBackoff.backoffLeft(now));
+                if (stealBackoff.worthNapping(now)) {
+                    napThroughBackoff(stealBackoff.backoffLeft(now));
+                }
             }
         }
     }
@@ -185,17 +188,25 @@ public final class Worker extends Thread {
      */
     private void napThroughBackoff(long nanos) {
         searching = false;
-        scheduler.idle.stopSearching();
+        if (scheduler.idle.stopSearching()) {
+            // It was the last searcher, and tasks are queued on another worker: a parked
+            // worker that is not backing off may take them now.
+            scheduler.idle.notifyOne();
+        }
         napping = true;
         scheduler.idle.startNap();
-        // Either a push from outside sees the count and this flag and unparks this
-        // worker, or this read sees its task.
-        if (scheduler.inject.isEmpty()) {
-            LockSupport.parkNanos(this, nanos);
+        try {
+            // Either a push from outside sees the count and this flag and unparks this
+            // worker, or this read sees its task.
+            if (scheduler.inject.isEmpty()) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            scheduler.idle.endNap();
+            napping = false;
         }
-        scheduler.idle.endNap();
-        napping = false;
         clearInterrupt();
+        stealBackoff.lookAgain();
     }
 
     private FutureTask<?> steal() {
@@ -285,7 +296,7 @@ public final class Worker extends Thread {
         if (scheduler.hasWork() || scheduler.isStopped()) {
             scheduler.idle.unparkSelf(this);
             searching = true;
-            stealBackoff.sawQueuedWork();
+            stealBackoff.lookAgain();
             return;
         }
         while (!notified && !scheduler.isStopped()) {
@@ -294,9 +305,10 @@ public final class Worker extends Thread {
         }
         notified = false;
         searching = true; // whoever woke this worker counted it as searching
-        // It was woken because work was queued and nobody was searching: if that work is
-        // on a worker it may not steal from yet, it waits for it spinning, not parked.
-        stealBackoff.sawQueuedWork();
+        // Woken because work was queued somewhere: if it holds back from the other
+        // workers' queues, it looks at once whether that work is on one of them (and
+        // then waits it out rather than parking again).
+        stealBackoff.lookAgain();
     }
 
     /** Called by this worker: where a task it wakes or spawns goes. */

@@ -134,7 +134,7 @@ class StealBackoffTest {
     }
 
     @Test
-    void theWorkerNapsThroughItsBackoffOnlyWhileAnotherWorkerHadTasksQueued() {
+    void theWorkerWaitsOutItsBackoffOnlyWhileAnotherWorkerHadTasksQueued() {
         StealBackoff b = new StealBackoff();
         long dry = 1_000_000_000;
         for (int i = 0; i < 10; i++) {
@@ -160,11 +160,44 @@ class StealBackoffTest {
     }
 
     @Test
-    void withoutABackoffThereIsNothingToNapThrough() {
+    void withoutABackoffThereIsNothingToWaitOut() {
         StealBackoff b = new StealBackoff();
         b.sawQueuedWork();
         assertFalse(b.worthWaiting(42));
         assertEquals(0, b.backoffLeft(42));
+    }
+
+    @Test
+    void aWakeUpMakesTheNextLookDueAtOnce() {
+        StealBackoff b = new StealBackoff();
+        long dry = 1_000_000_000;
+        for (int i = 0; i < 10; i++) {
+            dry = stealAndRunDry(b, dry + 5_000_000, 500);
+        }
+        assertEquals(Allowed.BACKLOGS, b.allowed(dry), "a look when the window opens");
+        assertEquals(Allowed.NONE, b.allowed(dry + 1_000));
+        b.lookAgain();
+        assertEquals(Allowed.BACKLOGS, b.allowed(dry + 2_000), "a look after a wake-up");
+        assertEquals(Allowed.NONE, b.allowed(dry + 3_000));
+    }
+
+    @Test
+    void onlyWhatIsLeftOfAWindowBeyondATimedParksOversleepIsWorthANap() {
+        StealBackoff b = new StealBackoff();
+        long dry = 1_000_000_000;
+        for (int i = 0; i < 10; i++) {
+            dry = stealAndRunDry(b, dry + 5_000_000, 500);
+        }
+        long max = StealBackoff.MAX_NANOS;
+        long minNap = StealBackoff.MIN_NAP_NANOS;
+        assertTrue(minNap < max, "the longest backoff must be worth a nap");
+        assertTrue(b.worthNapping(dry));
+        assertTrue(b.worthNapping(dry + max - minNap));
+        assertFalse(b.worthNapping(dry + max - minNap + 1), "less than a nap's oversleep left: spin");
+        // A short first window is never napped through.
+        StealBackoff first = new StealBackoff();
+        long d = stealAndRunDry(first, 1_000_000_000, 500);
+        assertFalse(first.worthNapping(d));
     }
 
     @Test
