@@ -18,6 +18,16 @@ class StealBackoffTest {
         return now + busy;
     }
 
+    /** Short steals one after the other until the backoff is at its longest; answers when the worker last ran dry. */
+    private static long shortStealsToTheLongestBackoff(StealBackoff b) {
+        long dry = 1_000_000_000;
+        for (int i = 0; i < 10; i++) {
+            dry = stealAndRunDry(b, dry + 5_000_000, 500);
+        }
+        assertEquals(StealBackoff.MAX_NANOS, b.backoffNanos());
+        return dry;
+    }
+
     @Test
     void aWorkerThatNeverStoleStealsAtOnceAndNeedsNoClock() {
         StealBackoff b = new StealBackoff();
@@ -65,10 +75,7 @@ class StealBackoffTest {
     @Test
     void whileBackingOffTheWorkerLooksForABacklogOnlyNowAndThen() {
         StealBackoff b = new StealBackoff();
-        long now = 1_000_000_000;
-        for (int i = 0; i < 10; i++) {
-            now = stealAndRunDry(b, now + 5_000_000, 500);
-        }
+        long now = shortStealsToTheLongestBackoff(b);
         long max = StealBackoff.MAX_NANOS;
         long every = StealBackoff.BACKLOG_LOOK_NANOS;
         assertTrue(every < max, "the backlog looks must come inside the backoff");
@@ -89,10 +96,7 @@ class StealBackoffTest {
     @Test
     void oneLongStealClearsABackoffAtItsMaximum() {
         StealBackoff b = new StealBackoff();
-        long now = 0;
-        for (int i = 0; i < 10; i++) {
-            now = stealAndRunDry(b, now + 5_000_000, 500);
-        }
+        long now = shortStealsToTheLongestBackoff(b);
         assertEquals(StealBackoff.MAX_NANOS, b.backoffNanos());
         now = stealAndRunDry(b, now + 5_000_000, 10 * SHORT);
         assertEquals(0, b.backoffNanos());
@@ -119,10 +123,7 @@ class StealBackoffTest {
         // global queue, or a task it woke, and ran out again) every 100 us: the window
         // still ends MAX_NANOS after the steal was judged.
         StealBackoff b = new StealBackoff();
-        long dry = 1_000_000_000;
-        for (int i = 0; i < 10; i++) {
-            dry = stealAndRunDry(b, dry + 5_000_000, 500);
-        }
+        long dry = shortStealsToTheLongestBackoff(b);
         assertEquals(StealBackoff.MAX_NANOS, b.backoffNanos());
         long judged = dry;
         for (long t = judged + 100_000; t < judged + 1_000_000; t += 100_000) {
@@ -136,10 +137,7 @@ class StealBackoffTest {
     @Test
     void theWorkerWaitsOutItsBackoffOnlyWhileAnotherWorkerHadTasksQueued() {
         StealBackoff b = new StealBackoff();
-        long dry = 1_000_000_000;
-        for (int i = 0; i < 10; i++) {
-            dry = stealAndRunDry(b, dry + 5_000_000, 500);
-        }
+        long dry = shortStealsToTheLongestBackoff(b);
         long backoff = b.backoffNanos();
         assertEquals(StealBackoff.MAX_NANOS, backoff);
         assertTrue(StealBackoff.BACKLOG_LOOK_NANOS < backoff);
@@ -170,10 +168,7 @@ class StealBackoffTest {
     @Test
     void aWakeUpMakesTheNextLookDueAtOnce() {
         StealBackoff b = new StealBackoff();
-        long dry = 1_000_000_000;
-        for (int i = 0; i < 10; i++) {
-            dry = stealAndRunDry(b, dry + 5_000_000, 500);
-        }
+        long dry = shortStealsToTheLongestBackoff(b);
         assertEquals(Allowed.BACKLOGS, b.allowed(dry), "a look when the window opens");
         assertEquals(Allowed.NONE, b.allowed(dry + 1_000));
         b.lookAgain();
@@ -184,10 +179,7 @@ class StealBackoffTest {
     @Test
     void onlyWhatIsLeftOfAWindowBeyondATimedParksOversleepIsWorthANap() {
         StealBackoff b = new StealBackoff();
-        long dry = 1_000_000_000;
-        for (int i = 0; i < 10; i++) {
-            dry = stealAndRunDry(b, dry + 5_000_000, 500);
-        }
+        long dry = shortStealsToTheLongestBackoff(b);
         long max = StealBackoff.MAX_NANOS;
         long minNap = StealBackoff.MIN_NAP_NANOS;
         assertTrue(minNap < max, "the longest backoff must be worth a nap");
