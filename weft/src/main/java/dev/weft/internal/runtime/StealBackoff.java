@@ -21,19 +21,20 @@ package dev.weft.internal.runtime;
  * the backoff's length from the moment the steal was judged, the worker leaves the
  * other workers' queues alone, except one that holds a backlog of at least {@link
  * #BACKLOG} tasks; it still takes from the global queue. It looks for a backlog when the
- * window opens, after each wake-up, and otherwise at most every {@link
- * #BACKLOG_LOOK_NANOS} while it spins. The window is not restarted by dry spells
+ * window opens, after a nap, and otherwise at most every {@link #BACKLOG_LOOK_NANOS}
+ * while it spins. The window is not restarted by dry spells
  * without a steal (work from the global queue, a task woken on the worker).
  *
- * <p>When its usual short spin is over, the worker waits out the rest of the window if
- * its last look found tasks queued on another worker ({@link #worthWaiting}), and parks
- * as usual if not. Parked, it would be woken by the next task queued on a sibling (a
- * futex wake that the sibling pays), only to back off again. It waits by napping (a
- * timed park, out of the searchers) when at least {@link #MIN_NAP_NANOS} are left, and
- * by spinning otherwise: a timed park oversleeps by the kernel's timer slack (80-100 us
- * measured on the machine this was written on, whatever the request), and spinning
- * through every long backoff would burn a core. A nap ends early when a task from
- * outside the workers finds nobody else to take it ({@code Scheduler.wakeANapper}).
+ * <p>When its usual short spin is over, the worker naps (a timed park, out of the
+ * searchers) through the rest of the window if its last look found tasks queued on
+ * another worker, or if a wake-up brought it back (work was queued somewhere; {@link
+ * #worthWaiting}), and parks as usual if not. Parked, it would be woken by the next
+ * task queued on a sibling (a futex wake that the sibling pays), only to back off again;
+ * spinning through every backoff would burn a core. A timed park oversleeps by the
+ * kernel's timer slack (80-100 us measured on the machine this was written on, whatever
+ * the request), so every window that ends in a nap lasts at least that long. A nap ends
+ * early when a task from outside the workers finds nobody else to take it ({@code
+ * Scheduler.wakeANapper}).
  *
  * <p>What it costs a task queued behind a busy worker: each steal from that worker's
  * queue that is judged short puts the next one off by up to {@link #MAX_NANOS} plus the
@@ -53,8 +54,6 @@ final class StealBackoff {
     static final int LARGE_STEAL = BACKLOG / 2;
     /** While backing off and spinning, how often the worker looks for a backlog. */
     static final long BACKLOG_LOOK_NANOS = 16_000;
-    /** The least time left in a window worth a nap rather than a spin (a timed park oversleeps by about this). */
-    static final long MIN_NAP_NANOS = 100_000;
 
     private long backoff;
     /** Whether the worker is holding back, until {@link #mayStealAt}. */
@@ -67,7 +66,7 @@ final class StealBackoff {
     private long backlogLookAt;
     /** Whether the next call of {@link #allowed} while holding back looks for a backlog, however recent the last look. */
     private boolean lookDue = true;
-    /** Whether the last look for a backlog found tasks queued on another worker. */
+    /** Whether the last look for a backlog found tasks queued on another worker (or a wake-up suggested so). */
     private boolean othersHaveWork;
 
     /** Whether {@link #ranDry} has a steal to judge (and so needs the time). */
@@ -133,12 +132,12 @@ final class StealBackoff {
         return queued >= BACKLOG;
     }
 
-    /** A look for a backlog found tasks queued on another worker. */
+    /** A look for a backlog found tasks queued on another worker, or a wake-up suggests so. */
     void sawQueuedWork() {
         othersHaveWork = true;
     }
 
-    /** The worker woke up: while it holds back, its next look for work is due at once. */
+    /** The worker woke from a nap: while it holds back, its next look for work is due at once. */
     void lookAgain() {
         lookDue = true;
     }
@@ -151,10 +150,6 @@ final class StealBackoff {
         return othersHaveWork && backoffLeft(now) > 0;
     }
 
-    /** Whether what is left of the backoff at {@code now} is worth a nap rather than a spin. */
-    boolean worthNapping(long now) {
-        return backoffLeft(now) >= MIN_NAP_NANOS;
-    }
 
     /** The worker took {@code tasks} tasks from another worker's queue. */
     void stole(long now, int tasks) {

@@ -147,9 +147,8 @@ public final class Worker extends Thread {
      * #SPIN_BEFORE_PARK_NANOS} before the worker parks. Only searching workers spin,
      * at most half of them, so a runtime that runs out of work spends at most that
      * long per worker before it sleeps. A worker backing off from stealing while
-     * another worker has tasks queued ({@link StealBackoff#worthWaiting}) waits out
-     * the rest of its backoff instead, napping when enough of it is left and spinning
-     * otherwise, then looks again.
+     * another worker has tasks queued ({@link StealBackoff#worthWaiting}) naps
+     * through the rest of its backoff instead, then looks again.
      */
     private FutureTask<?> spinForWork() {
         long deadline = System.nanoTime() + SPIN_BEFORE_PARK_NANOS;
@@ -169,9 +168,7 @@ public final class Worker extends Thread {
                 if (!stealBackoff.worthWaiting(now)) {
                     return null;
                 }
-                if (stealBackoff.worthNapping(now)) {
-                    napThroughBackoff(stealBackoff.backoffLeft(now));
-                }
+                napThroughBackoff(stealBackoff.backoffLeft(now));
             }
         }
     }
@@ -296,7 +293,7 @@ public final class Worker extends Thread {
         if (scheduler.hasWork() || scheduler.isStopped()) {
             scheduler.idle.unparkSelf(this);
             searching = true;
-            stealBackoff.lookAgain();
+            stealBackoff.sawQueuedWork();
             return;
         }
         while (!notified && !scheduler.isStopped()) {
@@ -305,10 +302,11 @@ public final class Worker extends Thread {
         }
         notified = false;
         searching = true; // whoever woke this worker counted it as searching
-        // Woken because work was queued somewhere: if it holds back from the other
-        // workers' queues, it looks at once whether that work is on one of them (and
-        // then waits it out rather than parking again).
-        stealBackoff.lookAgain();
+        // Woken because work was queued somewhere, most often on the other workers'
+        // queues: if it holds back from those, it naps the rest of its backoff rather
+        // than parking again, only to be woken by the next such task (a futex wake that
+        // worker pays). The guess costs at most a nap that finds nothing.
+        stealBackoff.sawQueuedWork();
     }
 
     /** Called by this worker: where a task it wakes or spawns goes. */

@@ -166,30 +166,14 @@ class StealBackoffTest {
     }
 
     @Test
-    void aWakeUpMakesTheNextLookDueAtOnce() {
+    void aNapMakesTheNextLookDueAtOnce() {
         StealBackoff b = new StealBackoff();
         long dry = shortStealsToTheLongestBackoff(b);
         assertEquals(Allowed.BACKLOGS, b.allowed(dry), "a look when the window opens");
         assertEquals(Allowed.NONE, b.allowed(dry + 1_000));
         b.lookAgain();
-        assertEquals(Allowed.BACKLOGS, b.allowed(dry + 2_000), "a look after a wake-up");
+        assertEquals(Allowed.BACKLOGS, b.allowed(dry + 2_000), "a look after a nap");
         assertEquals(Allowed.NONE, b.allowed(dry + 3_000));
-    }
-
-    @Test
-    void onlyWhatIsLeftOfAWindowBeyondATimedParksOversleepIsWorthANap() {
-        StealBackoff b = new StealBackoff();
-        long dry = shortStealsToTheLongestBackoff(b);
-        long max = StealBackoff.MAX_NANOS;
-        long minNap = StealBackoff.MIN_NAP_NANOS;
-        assertTrue(minNap < max, "the longest backoff must be worth a nap");
-        assertTrue(b.worthNapping(dry));
-        assertTrue(b.worthNapping(dry + max - minNap));
-        assertFalse(b.worthNapping(dry + max - minNap + 1), "less than a nap's oversleep left: spin");
-        // A short first window is never napped through.
-        StealBackoff first = new StealBackoff();
-        long d = stealAndRunDry(first, 1_000_000_000, 500);
-        assertFalse(first.worthNapping(d));
     }
 
     @Test
