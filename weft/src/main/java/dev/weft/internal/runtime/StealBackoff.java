@@ -22,8 +22,8 @@ package dev.weft.internal.runtime;
  * other workers' queues alone, except one that holds a backlog of at least {@link
  * #BACKLOG} tasks; it still takes from the global queue. It looks for a backlog when the
  * window opens, after a nap, and otherwise at most every {@link #BACKLOG_LOOK_NANOS}
- * while it spins. The window is not restarted by dry spells
- * without a steal (work from the global queue, a task woken on the worker).
+ * while it spins. The window is not restarted by dry spells without a steal (work from
+ * the global queue, a task woken on the worker).
  *
  * <p>When its usual short spin is over, the worker naps (a timed park, out of the
  * searchers) through the rest of the window if its last look found tasks queued on
@@ -104,11 +104,10 @@ final class StealBackoff {
     /**
      * What the worker may steal at {@code now}: anything once the backoff is over;
      * before that, a backlog, looked for when due ({@link #lookAgain}) and otherwise
-     * only every {@link #BACKLOG_LOOK_NANOS}.
-     * Reading another worker's queue is not free for its owner: the owner's next push
-     * or pop must take the cache line back, which costs most when the two cores share
-     * no cache, so a worker backing off does not watch the others' queues look after
-     * look.
+     * only every {@link #BACKLOG_LOOK_NANOS}. Reading another worker's queue is not
+     * free for its owner: the owner's next push or pop must take the cache line back,
+     * which costs most when the two cores share no cache, so a worker backing off does
+     * not watch the others' queues look after look.
      */
     Allowed allowed(long now) {
         if (!holdingBack) {
@@ -143,13 +142,13 @@ final class StealBackoff {
     }
 
     /**
-     * Whether, at {@code now}, the worker had better wait out its backoff than park: it
-     * is backing off and another worker had tasks queued when it last looked.
+     * Whether, at {@code now}, the worker had better nap through its backoff than park:
+     * it is backing off, and another worker had tasks queued when it last looked (or a
+     * wake-up since suggested so).
      */
     boolean worthWaiting(long now) {
         return othersHaveWork && backoffLeft(now) > 0;
     }
-
 
     /** The worker took {@code tasks} tasks from another worker's queue. */
     void stole(long now, int tasks) {

