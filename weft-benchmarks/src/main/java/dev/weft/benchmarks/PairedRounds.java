@@ -127,9 +127,8 @@ public final class PairedRounds {
                 double[] scores = new double[n];
                 for (int k = 0; k < n; k++) {
                     int i = Math.floorMod(r + k, n); // each method leads in turn
-                    // The garbage of the method before is collected now, not in this one's
-                    // timed call (the rotation would otherwise charge it to whichever method
-                    // most often follows the most wasteful one).
+                    // Garbage that earlier calls left is collected now, not during this
+                    // call's timed run.
                     System.gc();
                     invokeAll(invocationSetups, state);
                     long start = System.nanoTime();
