@@ -5,6 +5,8 @@
  * machinery and may change in any release.
  */
 module dev.weft {
+    requires jdk.management;
+
     exports dev.weft;
     exports dev.weft.runtime;
     exports dev.weft.sync;

@@ -283,10 +283,18 @@ public final class ThreadContext implements Waker {
      * the yield is a timed park instead, whose wake-up is queued behind theirs: a
      * spinning task lets every waiting one run at least once a millisecond. A timed
      * park costs tens of microseconds, hence not on every yield.
+     *
+     * <p>A virtual thread yields only if some virtual thread waits for a carrier: with
+     * none queued, a yield would unmount and remount this one and nothing else would
+     * run (and a task on the other carrier, spinning for this one's next hand-off,
+     * would give up and park meanwhile). Where the JDK cannot tell, it yields.
      */
     private void yieldCarrier() {
         if (cx.hasBudget()) {
             ContextAccess.get().refill(cx);
+        }
+        if (thread.isVirtual() && !VirtualThreadQueue.mayHaveWaiting()) {
+            return;
         }
         long now = System.nanoTime();
         if (thread.isVirtual() && now - lastFairYield >= FAIR_YIELD_NANOS) {
