@@ -91,7 +91,9 @@ public final class Task {
     /**
      * A future that is pending once (after waking its task), then ready: awaiting it
      * lets the other tasks run first. In a future task the task goes to the back of
-     * its worker's queue; in a thread task the virtual thread yields its carrier.
+     * its worker's queue; in a thread task the virtual thread yields its carrier if
+     * another virtual thread is queued for one (with none queued there is nobody to
+     * let run, and it goes on at once).
      *
      * <p>Cancel safety: cancel safe; it holds nothing.
      */

@@ -94,7 +94,8 @@ public final class ThreadContext implements Waker {
      * spinning or parked, interrupt of a thread outside every task, a wake taken by
      * an await nested in the outer future's poll), JoinHandleTest
      * (abort while spinning or parked, interrupt of a thread task), ClockTest (the
-     * activity count) and SingleCarrierTest.
+     * activity count), SingleCarrierTest and VirtualThreadQueueTest (the yield's
+     * question: is anything queued for a carrier).
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
@@ -284,10 +285,11 @@ public final class ThreadContext implements Waker {
      * spinning task lets every waiting one run at least once a millisecond. A timed
      * park costs tens of microseconds, hence not on every yield.
      *
-     * <p>A virtual thread yields only if some virtual thread waits for a carrier: with
-     * none queued, a yield would unmount and remount this one and nothing else would
-     * run (and a task on the other carrier, spinning for this one's next hand-off,
-     * would give up and park meanwhile). Where the JDK cannot tell, it yields.
+     * <p>A virtual thread yields only if the JDK's scheduler has something queued for a
+     * carrier (a virtual thread waiting to run, usually): with nothing queued, a yield
+     * would unmount and remount this one and nothing else would run, while a task on
+     * the other carrier, spinning for this one's next hand-off, may give up and park.
+     * Where the JDK cannot tell, it yields.
      */
     private void yieldCarrier() {
         if (cx.hasBudget()) {
