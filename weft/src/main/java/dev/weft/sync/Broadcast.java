@@ -123,6 +123,11 @@ public final class Broadcast {
      * Sender.closed() waits on a second list, `closedWaiting`, woken when the receiver
      * count drops to 0.
      *
+     * Senders. `senders` counts open Sender handles under the lock; the close that
+     * brings it to 0 sets `closed` in the same section. A WeakSender is not counted:
+     * its upgrade() adds one under the lock unless the count is 0, so once the channel
+     * closed for its receivers no sender comes back (Tokio's rule too).
+     *
      * Tested by BroadcastTest (per method, close stories, drops, aborts, selects),
      * BroadcastStressTest (counting: each receiver gets every value once, in order, or
      * is told exactly how many it skipped) and BroadcastLincheckTest (send, tryRecv,
@@ -143,12 +148,30 @@ public final class Broadcast {
      * @throws IllegalArgumentException if {@code capacity} is below 1 or above 2<sup>30</sup>
      */
     public static <T> Pair<T> channel(int capacity) {
+        Shared<T> shared = new Shared<>(checkCapacity(capacity), 1);
+        return new Pair<>(new Sender<>(shared), new Receiver<>(shared, 0));
+    }
+
+    /**
+     * A new broadcast channel keeping up to {@code capacity} values, with one sender
+     * and no receiver yet (Tokio's {@code broadcast::Sender::new}): receivers come
+     * from {@link Sender#subscribe()}, each getting the values sent after it
+     * subscribed. Until the first one, sends fail with {@link SendError}, and
+     * {@link Sender#isClosed()} answers {@code true} (so {@link Sender#closed()}
+     * completes at once).
+     *
+     * @throws IllegalArgumentException if {@code capacity} is below 1 or above 2<sup>30</sup>
+     */
+    public static <T> Sender<T> sender(int capacity) {
+        return new Sender<>(new Shared<>(checkCapacity(capacity), 0));
+    }
+
+    private static int checkCapacity(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("a broadcast channel's capacity must be between 1 and "
                     + MAX_CAPACITY + ", got " + capacity);
         }
-        Shared<T> shared = new Shared<>(capacity);
-        return new Pair<>(new Sender<>(shared), new Receiver<>(shared, 0));
+        return capacity;
     }
 
     /** The largest capacity a broadcast channel may have. */
@@ -205,16 +228,31 @@ public final class Broadcast {
         /** The next position to write. Written under lock; read anywhere. */
         volatile long tail;
         /** Open receivers. Written under lock. */
-        volatile int receivers = 1;
-        /** Open senders. Written under lock. */
-        int senders = 1;
+        volatile int receivers;
+        /** Open senders; at 0 for good (a weak sender cannot upgrade). Written under lock. */
+        volatile int senders = 1;
         /** Every sender is gone. Written under lock, once. */
         volatile boolean closed;
 
         @SuppressWarnings("unchecked")
-        Shared(int capacity) {
+        Shared(int capacity, int receivers) {
             this.capacity = capacity;
             this.ring = (Slot<T>[]) new Slot<?>[capacity];
+            this.receivers = receivers;
+        }
+
+        /** A new sender, unless every sender is gone (then null, for good). */
+        Sender<T> upgrade() {
+            lock.lock();
+            try {
+                if (senders == 0) {
+                    return null;
+                }
+                senders++;
+            } finally {
+                lock.unlock();
+            }
+            return new Sender<>(this);
         }
 
         @SuppressWarnings("unchecked")
@@ -449,6 +487,20 @@ public final class Broadcast {
             return other.shared == shared;
         }
 
+        /** Senders open now, this one included unless closed (a snapshot; Tokio's {@code strong_count}). */
+        public int strongCount() {
+            return shared.senders;
+        }
+
+        /**
+         * A weak sender (Tokio's {@code downgrade}): it does not keep the channel open,
+         * and {@linkplain WeakSender#upgrade() upgrades} to a sender while some sender
+         * is still open.
+         */
+        public WeakSender<T> downgrade() {
+            return new WeakSender<>(shared);
+        }
+
         /**
          * A future that completes when every receiver is gone (Tokio's
          * {@code Sender::closed}): at once if none is open now. A producer can select on
@@ -505,6 +557,40 @@ public final class Broadcast {
         @Override
         public String toString() {
             return "Broadcast.Sender[" + shared.receivers + " receivers" + (handleClosed ? ", closed]" : "]");
+        }
+    }
+
+    /**
+     * A sender that does not keep a broadcast channel open (Tokio's
+     * {@code broadcast::WeakSender}): a task that only sometimes has something to say
+     * holds one, so that the channel still closes for the receivers when the real
+     * senders are gone. Thread-safe.
+     *
+     * @param <T> the type of the values
+     */
+    public static final class WeakSender<T> {
+        private final Shared<T> shared;
+
+        WeakSender(Shared<T> shared) {
+            this.shared = shared;
+        }
+
+        /**
+         * A new sender, counted like a {@linkplain Sender#clone() clone} and to be closed
+         * like one; {@code null} once every sender has closed (from then on, for good).
+         */
+        public Sender<T> upgrade() {
+            return shared.upgrade();
+        }
+
+        /** Senders open now (a snapshot); at 0, {@link #upgrade()} answers {@code null} for good. */
+        public int strongCount() {
+            return shared.senders;
+        }
+
+        @Override
+        public String toString() {
+            return "Broadcast.WeakSender[" + shared.senders + " senders]";
         }
     }
 
@@ -571,6 +657,26 @@ public final class Broadcast {
          */
         public Future<T> recv() {
             return new Recv<>(this);
+        }
+
+        /**
+         * Waits for the next value on a thread outside the runtime's workers (Tokio's
+         * {@code blocking_recv}): the same as {@code recv().await()}.
+         *
+         * @return the value; {@code null} once every sender is gone and every value left
+         *     for this receiver was read
+         * @throws Lagged if this receiver fell behind; the next call continues with the
+         *     oldest value still kept
+         * @throws IllegalStateException if this receiver was closed, or if called on a
+         *     scheduler worker
+         */
+        public T blockingRecv() {
+            return recv().await();
+        }
+
+        /** Senders open now (a snapshot; Tokio's {@code sender_strong_count}); 0 for good once it is 0. */
+        public int senderStrongCount() {
+            return shared.senders;
         }
 
         /**

@@ -617,6 +617,29 @@ public final class Mpsc {
         }
 
         /**
+         * Waits on a thread outside the runtime's workers for up to {@code limit} values
+         * (Tokio's {@code blocking_recv_many}): the same as
+         * {@code recvMany(into, limit).await()}.
+         *
+         * @return the number of values added; {@code 0} means closed and drained
+         * @throws IllegalArgumentException if {@code limit} is below 1
+         * @throws IllegalStateException if called on a scheduler worker
+         */
+        public int blockingRecvMany(Collection<? super T> into, int limit) {
+            return recvMany(into, limit).await();
+        }
+
+        /**
+         * Strong senders open now (a snapshot; Tokio's {@code sender_strong_count}). At 0
+         * it stays 0: no weak sender can upgrade, and once the values already in the
+         * channel, or on their way through reserved slots, are received, the next
+         * receive answers {@code null}.
+         */
+        public int senderStrongCount() {
+            return chan.senderCount();
+        }
+
+        /**
          * Closes the channel from the receiving side (Tokio's {@code Receiver::close}):
          * new and waiting sends fail with {@link SendError}, and
          * {@link Sender#closed()} completes. Without a hook, values already in the

@@ -201,7 +201,8 @@ public final class Oneshot {
      * value sent before the drop goes to the channel's undelivered-value hook, if
      * it has one; otherwise {@link #tryRecv()} can still take it. Nothing is lost.
      * To keep waiting across the iterations of a select loop, pass
-     * {@link Future#borrow(Future) Future.borrow(rx)} instead of {@code rx}.
+     * {@link Future#borrow(Future) Future.borrow(rx)} instead of {@code rx}, and
+     * leave the branch out once {@link #isTerminated()} answers {@code true}.
      *
      * @param <T> the type of the value
      */
@@ -212,6 +213,8 @@ public final class Oneshot {
         private boolean taken;
         private boolean toHook;
         private boolean dropped;
+        /** Owner-only: an await, poll or tryRecv threw RecvError (nothing will come). */
+        private boolean failed;
 
         Receiver(OneshotCell<T> cell, Consumer<? super T> undelivered) {
             this.cell = cell;
@@ -236,12 +239,12 @@ public final class Oneshot {
             int s = cell.state();
             if ((s & VALUE_SENT) == 0) {
                 if ((s & (TX_CLOSED | RX_CLOSED)) != 0) {
-                    throw closedError(s);
+                    throw ended(s);
                 }
                 s = cell.registerReceiver(cx.waker());
                 if ((s & VALUE_SENT) == 0) {
                     if ((s & TX_CLOSED) != 0) {
-                        throw closedError(s);
+                        throw ended(s);
                     }
                     return Poll.pending();
                 }
@@ -278,7 +281,7 @@ public final class Oneshot {
                 return take();
             }
             if ((s & (TX_CLOSED | RX_CLOSED)) != 0) {
-                throw closedError(s);
+                throw ended(s);
             }
             return null;
         }
@@ -314,6 +317,27 @@ public final class Oneshot {
             }
         }
 
+        /**
+         * Whether this receiver is done (Tokio's {@code is_terminated}): it gave its
+         * value (to an await, a poll or {@link #tryRecv()}, or to the hook when
+         * dropped), or it threw {@link RecvError}, or it was dropped. A done receiver
+         * must not be awaited again; a select loop that polls it through
+         * {@link Future#borrow(Future) Future.borrow(rx)} can leave its branch out
+         * once this answers {@code true}.
+         */
+        public boolean isTerminated() {
+            return taken || failed || dropped;
+        }
+
+        /**
+         * Whether no value waits here now (Tokio's {@code is_empty}): none was sent
+         * yet, or the one sent was already taken. {@code false} means an await or
+         * {@link #tryRecv()} returns a value at once.
+         */
+        public boolean isEmpty() {
+            return taken || (cell.state() & VALUE_SENT) == 0;
+        }
+
         /** Whether the value was taken (by an await, a poll or {@link #tryRecv()}). */
         boolean isTaken() {
             return taken && !toHook;
@@ -339,6 +363,12 @@ public final class Oneshot {
                         ? what + " after the value was passed to the undelivered-value hook when this receiver was dropped"
                         : what + " of a oneshot receiver whose value was already taken; a oneshot gives its value once");
             }
+        }
+
+        /** Nothing will come: this receiver is done ({@link #isTerminated()}); the error to throw. */
+        private RecvError ended(int s) {
+            failed = true;
+            return closedError(s);
         }
 
         private static RecvError closedError(int s) {

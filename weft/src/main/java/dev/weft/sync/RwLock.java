@@ -141,6 +141,20 @@ public final class RwLock<T> {
             return l.value;
         }
 
+        /**
+         * The lock this guard holds (Tokio's {@code OwnedRwLockReadGuard::rwlock}), for
+         * code that was handed the guard alone.
+         *
+         * @throws IllegalStateException if this guard was closed
+         */
+        public RwLock<T> rwlock() {
+            RwLock<T> l = lock;
+            if (l == null) {
+                throw new IllegalStateException("this read guard was closed: it holds no lock; read again");
+            }
+            return l;
+        }
+
         /** Releases the read lock; later calls do nothing. */
         @Override
         public void close() {
@@ -184,6 +198,16 @@ public final class RwLock<T> {
          */
         public void set(T newValue) {
             held().value = newValue;
+        }
+
+        /**
+         * The lock this guard holds (Tokio's {@code OwnedRwLockWriteGuard::rwlock}), for
+         * code that was handed the guard alone.
+         *
+         * @throws IllegalStateException if this guard was closed or downgraded
+         */
+        public RwLock<T> rwlock() {
+            return held();
         }
 
         /**

@@ -134,8 +134,24 @@ public final class Watch {
      */
     public static <T> Pair<T> channel(T initial) {
         Objects.requireNonNull(initial, "initial");
-        Shared<T> shared = new Shared<>(initial);
+        Shared<T> shared = new Shared<>(initial, 1);
         return new Pair<>(new Sender<>(shared), new Receiver<>(shared, 0));
+    }
+
+    /**
+     * A new watch channel holding {@code initial}, with one sender and no receiver yet
+     * (Tokio's {@code watch::Sender::new}): receivers come from
+     * {@link Sender#subscribe()}, each having seen the value current when it
+     * subscribed. Until the first one, {@link Sender#send} fails with
+     * {@link SendError} (the {@code sendReplace}, {@code sendModify} and
+     * {@code sendIfModified} forms store the value anyway), and
+     * {@link Sender#isClosed()} answers {@code true}.
+     *
+     * @throws NullPointerException if {@code initial} is null
+     */
+    public static <T> Sender<T> sender(T initial) {
+        Objects.requireNonNull(initial, "initial");
+        return new Sender<>(new Shared<>(initial, 0));
     }
 
     private record Version<T>(T value, long version) {
@@ -150,15 +166,16 @@ public final class Watch {
         final WaiterList<Waiting<T, ?>> changedWaiting = new WaiterList<>();
         /** Pending Sender.closed() futures; under lock. */
         final WaiterList<ConditionWait> closedWaiting = new WaiterList<>();
-        /** Open senders; under lock. */
-        int senders = 1;
+        /** Open senders. Written under lock. */
+        volatile int senders = 1;
         /** Open receivers. Written under lock. */
-        volatile int receivers = 1;
+        volatile int receivers;
         /** Every sender is gone. Written under lock, once. */
         volatile boolean closed;
 
-        Shared(T initial) {
+        Shared(T initial, int receivers) {
             current = new Version<>(initial, 0);
+            this.receivers = receivers;
         }
 
         /** Publishes a value with the next version; answers the one it replaced. Under writeLock. */
@@ -342,6 +359,11 @@ public final class Watch {
         /** Receivers open now (a snapshot). */
         public int receiverCount() {
             return shared.receivers;
+        }
+
+        /** Senders open now, this one included unless closed (a snapshot; Tokio's {@code sender_count}). */
+        public int senderCount() {
+            return shared.senders;
         }
 
         /** Whether every receiver is gone ({@link #send} would fail now). */

@@ -6,6 +6,7 @@ import static dev.weft.Select.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -94,6 +95,101 @@ class BroadcastTest extends RuntimePerTest {
         assertEquals("lost?", e.value());
         assertTrue(ch.tx().isClosed());
         assertEquals(0, ch.tx().len(), "a refused value is not kept");
+    }
+
+    @Test
+    void aSenderMadeAloneHasNoReceiverUntilOneSubscribes() {
+        Broadcast.Sender<String> tx = Broadcast.sender(2);
+        assertEquals(0, tx.receiverCount());
+        assertTrue(tx.isClosed());
+        assertTrue(tx.closed().poll(Context.of(new CountingWaker())).isReady(), "no receiver: closed at once");
+        SendError e = assertThrows(SendError.class, () -> tx.send("nobody"));
+        assertEquals("nobody", e.value());
+
+        var rx = tx.subscribe();
+        assertEquals(1, tx.receiverCount());
+        assertFalse(tx.isClosed());
+        assertEquals(1, tx.send("first"));
+        assertEquals("first", rx.tryRecv());
+        tx.close();
+        assertNull(rx.recv().await(), "the only sender closed: the receiver sees the end");
+        assertThrows(IllegalArgumentException.class, () -> Broadcast.sender(0));
+    }
+
+    @Test
+    void sendersAreCountedFromEitherSide() {
+        var ch = Broadcast.<String>channel(2);
+        assertEquals(1, ch.tx().strongCount());
+        assertEquals(1, ch.rx().senderStrongCount());
+        var clone = ch.tx().clone();
+        assertEquals(2, ch.tx().strongCount());
+        assertEquals(2, ch.rx().senderStrongCount());
+        clone.close();
+        clone.close(); // idempotent: counted once
+        ch.tx().close();
+        assertEquals(0, ch.rx().senderStrongCount());
+        assertEquals(0, ch.tx().strongCount());
+    }
+
+    @Test
+    void aWeakSenderUpgradesWhileASenderIsOpenAndDoesNotKeepTheChannelOpen() {
+        var ch = Broadcast.<String>channel(4);
+        Broadcast.WeakSender<String> weak = ch.tx().downgrade();
+        assertEquals(1, weak.strongCount(), "a weak sender is not counted");
+        Broadcast.Sender<String> up = weak.upgrade();
+        assertNotNull(up);
+        assertEquals(2, weak.strongCount());
+        ch.tx().close();
+        assertFalse(ch.rx().isClosed(), "the upgraded sender keeps the channel open");
+        assertEquals(1, up.send("via weak"));
+        up.close();
+        assertTrue(ch.rx().isClosed());
+        assertEquals(0, weak.strongCount());
+        assertNull(weak.upgrade(), "every sender is gone: for good");
+        assertEquals("via weak", ch.rx().recv().await());
+        assertNull(ch.rx().recv().await());
+        assertTrue(weak.toString().contains("0 senders"), weak.toString());
+    }
+
+    @Test
+    void aWeakSenderThatRacesTheLastCloseEitherGetsACountedSenderOrNone() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            var ch = Broadcast.<Integer>channel(4);
+            var weak = ch.tx().downgrade();
+            var upgraded = new java.util.concurrent.atomic.AtomicReference<Broadcast.Sender<Integer>>();
+            Thread upgrader = Thread.ofPlatform().start(() -> upgraded.set(weak.upgrade()));
+            ch.tx().close();
+            upgrader.join();
+            Broadcast.Sender<Integer> up = upgraded.get();
+            if (up == null) {
+                assertTrue(ch.rx().isClosed(), "no sender came back: the channel closed");
+                assertNull(ch.rx().tryRecv());
+            } else {
+                assertFalse(ch.rx().isClosed(), "a sender came back: it keeps the channel open");
+                up.send(round);
+                up.close();
+                assertEquals(round, ch.rx().tryRecv());
+                assertTrue(ch.rx().isClosed());
+            }
+            assertNull(weak.upgrade());
+        }
+    }
+
+    @Test
+    void blockingRecvWorksFromAPlainThread() throws Exception {
+        var ch = Broadcast.<Integer>channel(4);
+        Thread producer = Thread.ofPlatform().start(() -> {
+            try (var tx = ch.tx()) {
+                for (int i = 0; i < 3; i++) {
+                    tx.send(i);
+                }
+            }
+        });
+        producer.join();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, ch.rx().blockingRecv());
+        }
+        assertNull(ch.rx().blockingRecv());
     }
 
     @Test

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -865,6 +866,55 @@ class MpscTest {
         assertNull(weak.upgrade(), "every strong sender is gone");
         assertEquals("via weak", ready(ch.rx().recv()));
         assertNull(ready(ch.rx().recv()));
+    }
+
+    @Test
+    void theReceiverCountsTheStrongSendersOnly() {
+        var ch = Mpsc.<String>channel(2);
+        assertEquals(1, ch.rx().senderStrongCount());
+        var clone = ch.tx().clone();
+        var weak = ch.tx().downgrade();
+        assertEquals(2, ch.rx().senderStrongCount(), "a weak sender is not counted");
+        clone.close();
+        ch.tx().close();
+        assertEquals(0, ch.rx().senderStrongCount());
+        assertNull(weak.upgrade());
+        assertEquals(0, ch.rx().senderStrongCount(), "0 is for good");
+
+        var unbounded = Mpsc.<String>unboundedChannel();
+        var second = unbounded.tx().clone();
+        assertEquals(2, unbounded.rx().senderStrongCount());
+        second.close();
+        assertEquals(1, unbounded.rx().senderStrongCount());
+    }
+
+    @Test
+    void blockingRecvManyTakesWhatIsThereAndZeroAtTheEnd() throws Exception {
+        var ch = Mpsc.<Integer>channel(4);
+        Thread producer = Thread.ofPlatform().start(() -> {
+            try (var tx = ch.tx()) {
+                for (int i = 0; i < 100; i++) {
+                    tx.blockingSend(i);
+                }
+            }
+        });
+        List<Integer> got = new ArrayList<>();
+        int n;
+        while ((n = ch.rx().blockingRecvMany(got, 3)) != 0) {
+            assertTrue(n >= 1 && n <= 3, "took " + n + " with a limit of 3");
+        }
+        producer.join();
+        assertEquals(IntStream.range(0, 100).boxed().toList(), got);
+        assertThrows(IllegalArgumentException.class, () -> ch.rx().blockingRecvMany(got, 0));
+
+        var unbounded = Mpsc.<String>unboundedChannel();
+        unbounded.tx().send("a");
+        unbounded.tx().send("b");
+        unbounded.tx().close();
+        List<String> strings = new ArrayList<>();
+        assertEquals(2, unbounded.rx().blockingRecvMany(strings, 10));
+        assertEquals(List.of("a", "b"), strings);
+        assertEquals(0, unbounded.rx().blockingRecvMany(strings, 10));
     }
 
     @Test

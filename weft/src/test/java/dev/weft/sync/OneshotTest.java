@@ -347,6 +347,63 @@ class OneshotTest extends RuntimePerTest {
     }
 
     @Test
+    void isEmptyAndIsTerminatedFollowTheValue() {
+        var ch = Oneshot.<String>channel();
+        assertTrue(ch.rx().isEmpty());
+        assertFalse(ch.rx().isTerminated());
+        ch.tx().send("v");
+        assertFalse(ch.rx().isEmpty(), "a value waits");
+        assertFalse(ch.rx().isTerminated(), "sent, not yet taken");
+        assertEquals("v", ch.rx().await());
+        assertTrue(ch.rx().isEmpty(), "taken");
+        assertTrue(ch.rx().isTerminated());
+    }
+
+    @Test
+    void aReceiverIsTerminatedOnceItReportedThatNothingWillCome() {
+        var ch = Oneshot.<String>channel();
+        ch.tx().close();
+        assertFalse(ch.rx().isTerminated(), "the end is not reported yet");
+        assertThrows(RecvError.class, ch.rx()::await);
+        assertTrue(ch.rx().isTerminated());
+        assertTrue(ch.rx().isEmpty());
+
+        var viaTry = Oneshot.<String>channel();
+        viaTry.rx().close();
+        assertThrows(RecvError.class, viaTry.rx()::tryRecv);
+        assertTrue(viaTry.rx().isTerminated());
+
+        var dropped = Oneshot.<String>channel();
+        dropped.rx().drop();
+        assertTrue(dropped.rx().isTerminated());
+    }
+
+    @Test
+    void aSelectLoopLeavesATerminatedReceiverOut() {
+        var ch = Oneshot.<String>channel();
+        var ticks = Mpsc.<Integer>unboundedChannel();
+        List<String> seen = rt.blockOn(() -> {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ticks.tx().send(i);
+            }
+            ch.tx().send("once");
+            ticks.tx().close();
+            for (;;) {
+                String v = ch.rx().isTerminated()
+                        ? select(on(ticks.rx().recv(), t -> t == null ? null : "tick")).await()
+                        : select(on(Future.borrow(ch.rx())), on(ticks.rx().recv(), t -> t == null ? null : "tick"))
+                                .biased().await();
+                if (v == null) {
+                    return out;
+                }
+                out.add(v);
+            }
+        });
+        assertEquals(List.of("once", "tick", "tick", "tick"), seen);
+    }
+
+    @Test
     void aBorrowedReceiverSurvivesLosingSelects() {
         var ch = Oneshot.<String>channel();
         String got = rt.blockOn(() -> {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,5 +131,17 @@ class RwLockTest {
         RwLock.WriteGuard<String> w = l.write().await();
         w.close();
         assertThrows(IllegalStateException.class, w::downgrade);
+    }
+
+    @Test
+    void aGuardNamesItsLockWhileItHoldsIt() {
+        RwLock<String> l = new RwLock<>("v");
+        RwLock.WriteGuard<String> w = l.write().await();
+        assertSame(l, w.rwlock());
+        RwLock.ReadGuard<String> r = w.downgrade();
+        assertThrows(IllegalStateException.class, w::rwlock, "a downgraded write guard holds no lock");
+        assertSame(l, r.rwlock());
+        r.close();
+        assertThrows(IllegalStateException.class, r::rwlock);
     }
 }

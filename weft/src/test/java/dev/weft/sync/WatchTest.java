@@ -104,6 +104,44 @@ class WatchTest extends RuntimePerTest {
     }
 
     @Test
+    void aSenderMadeAloneHasNoReceiverUntilOneSubscribes() {
+        Watch.Sender<String> tx = Watch.sender("a");
+        assertEquals(0, tx.receiverCount());
+        assertTrue(tx.isClosed());
+        assertTrue(tx.closed().poll(Context.of(new CountingWaker())).isReady(), "no receiver: closed at once");
+        assertEquals("b", assertThrows(SendError.class, () -> tx.send("b")).value());
+        assertEquals("a", tx.sendReplace("c"), "the replacing forms store without receivers");
+        assertEquals("c", tx.borrow());
+
+        var rx = tx.subscribe();
+        assertEquals(1, tx.receiverCount());
+        assertEquals("c", rx.borrow());
+        assertFalse(rx.hasChanged(), "a subscriber has seen the value current when it subscribed");
+        CountingWaker w = new CountingWaker();
+        Future<Void> changed = rx.changed();
+        assertTrue(pollOnce(changed, w).isPending());
+        tx.send("d");
+        assertEquals(1, w.count());
+        assertTrue(pollOnce(changed, w).isReady());
+        assertEquals("d", rx.borrowAndUpdate());
+        assertThrows(NullPointerException.class, () -> Watch.sender(null));
+    }
+
+    @Test
+    void senderCountCountsOpenSenders() {
+        var ch = Watch.channel(0);
+        assertEquals(1, ch.tx().senderCount());
+        var clone = ch.tx().clone();
+        assertEquals(2, ch.tx().senderCount());
+        assertEquals(2, clone.senderCount());
+        clone.close();
+        clone.close(); // idempotent: counted once
+        assertEquals(1, ch.tx().senderCount());
+        ch.tx().close();
+        assertEquals(0, ch.tx().senderCount());
+    }
+
+    @Test
     void sendReplaceStoresEvenWithoutReceiversAndReturnsTheOldValue() {
         var ch = Watch.channel("a");
         assertEquals("a", ch.tx().sendReplace("b"));
