@@ -112,8 +112,8 @@ public final class Broadcast {
      * slot and moves tail under the lock, so a receiver that finds tail == next under
      * the lock links its Recv node into `waiting` before the next send can look at the
      * list. A send unlinks every waiter (each is entitled to the value) and wakes them
-     * after unlocking. The last sender closing sets `closed` under the lock and does the
-     * same; a woken receiver then drains what is left and answers null.
+     * after unlocking. The last sender closing brings `senders` to 0 under the lock and
+     * does the same; a woken receiver then drains what is left and answers null.
      *
      * Cancellation. A Recv node is linked only while its future is pending. drop()
      * unlinks it under the lock; nothing was taken from the ring (a value leaves only
@@ -123,15 +123,18 @@ public final class Broadcast {
      * Sender.closed() waits on a second list, `closedWaiting`, woken when the receiver
      * count drops to 0.
      *
-     * Senders. `senders` counts open Sender handles under the lock; the close that
-     * brings it to 0 sets `closed` in the same section. A WeakSender is not counted:
-     * its upgrade() adds one under the lock unless the count is 0, so once the channel
-     * closed for its receivers no sender comes back (Tokio's rule too).
+     * Senders. `senders` counts open Sender handles under the lock, and 0 is "closed"
+     * for the receivers (one field: with a separate flag, a receiver could read a count
+     * of 0 while the flag still said open; found by a Lincheck test). A WeakSender is
+     * not counted: its upgrade() adds one under the lock unless the count is 0, so once
+     * the channel closed for its receivers no sender comes back (Tokio's rule too).
      *
      * Tested by BroadcastTest (per method, close stories, drops, aborts, selects),
      * BroadcastStressTest (counting: each receiver gets every value once, in order, or
-     * is told exactly how many it skipped) and BroadcastLincheckTest (send, tryRecv,
-     * receiver close, receiver len and count, model-checked).
+     * is told exactly how many it skipped), BroadcastLincheckTest (send, tryRecv,
+     * receiver close, receiver len and count, model-checked) and
+     * BroadcastSendersLincheckTest (weak upgrade, sends and the last sender's close
+     * against tryRecv, isClosed and the sender count, model-checked).
      */
 
     private Broadcast() {
@@ -229,10 +232,13 @@ public final class Broadcast {
         volatile long tail;
         /** Open receivers. Written under lock. */
         volatile int receivers;
-        /** Open senders; at 0 for good (a weak sender cannot upgrade). Written under lock. */
+        /**
+         * Open senders; at 0 every sender is gone, for good (a weak sender cannot
+         * upgrade), and that is what "closed" means to the receivers: no flag of its
+         * own, so a count and a closed state read lock-free never disagree. Written
+         * under lock.
+         */
         volatile int senders = 1;
-        /** Every sender is gone. Written under lock, once. */
-        volatile boolean closed;
 
         @SuppressWarnings("unchecked")
         Shared(int capacity, int receivers) {
@@ -388,7 +394,6 @@ public final class Broadcast {
                     return;
                 }
                 if (--senders == 0) {
-                    closed = true;
                     wake = waiting.drainWakers();
                 }
                 handle.handleClosed = true;
@@ -753,7 +758,7 @@ public final class Broadcast {
 
         /** Whether every sender is gone (values left for this receiver can still be read). */
         public boolean isClosed() {
-            return shared.closed;
+            return shared.senders == 0;
         }
 
         /** Whether {@code other} receives from the same channel. */
@@ -846,7 +851,7 @@ public final class Broadcast {
                     if (s.tail != rx.next) {
                         continue; // a send came in between: read it (unlocks in finally)
                     }
-                    if (s.closed) {
+                    if (s.senders == 0) {
                         unlinkLocked(s);
                         return Poll.ready(null);
                     }

@@ -631,9 +631,10 @@ public final class Mpsc {
 
         /**
          * Strong senders open now (a snapshot; Tokio's {@code sender_strong_count}). At 0
-         * it stays 0: no weak sender can upgrade, and once the values already in the
-         * channel, or on their way through reserved slots, are received, the next
-         * receive answers {@code null}.
+         * it stays 0 (no weak sender can upgrade): the last sender is closing the
+         * channel, and once the values in it, or on their way through reserved slots,
+         * are received, receives answer {@code null}. ({@link #isClosed()} may still
+         * answer {@code false} for the moment the last close takes.)
          */
         public int senderStrongCount() {
             return chan.senderCount();

@@ -193,8 +193,9 @@ public final class Oneshot {
      * value, or throws {@link RecvError} if the sender was closed without sending
      * (or this receiver was closed before a value came). It gives the value once.
      *
-     * <p>Polled by one task at a time, like any future; {@link #tryRecv()} and
-     * {@link #close()} belong to the same owner.
+     * <p>Polled by one task at a time, like any future; {@link #tryRecv()},
+     * {@link #close()}, {@link #isTerminated()} and {@link #isEmpty()} belong to the
+     * same owner.
      *
      * <p>Cancel safety: dropping the receiver ({@link #drop()}, which a select or an
      * aborted task does) closes it: a later send fails and hands its value back. A
@@ -331,8 +332,9 @@ public final class Oneshot {
 
         /**
          * Whether no value waits here now (Tokio's {@code is_empty}): none was sent
-         * yet, or the one sent was already taken. {@code false} means an await or
-         * {@link #tryRecv()} returns a value at once.
+         * yet, or the one sent was already taken. {@code false} means
+         * {@link #tryRecv()} returns a value at once (an await too, unless this
+         * receiver was dropped).
          */
         public boolean isEmpty() {
             return taken || (cell.state() & VALUE_SENT) == 0;

@@ -176,20 +176,35 @@ class BroadcastTest extends RuntimePerTest {
     }
 
     @Test
-    void blockingRecvWorksFromAPlainThread() throws Exception {
+    void blockingRecvWaitsOnAPlainThreadForTheNextValueAndTheEnd() throws Exception {
         var ch = Broadcast.<Integer>channel(4);
-        Thread producer = Thread.ofPlatform().start(() -> {
-            try (var tx = ch.tx()) {
-                for (int i = 0; i < 3; i++) {
-                    tx.send(i);
-                }
+        List<Object> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread receiver = Thread.ofPlatform().start(() -> {
+            for (Integer v; (v = ch.rx().blockingRecv()) != null; ) {
+                got.add(v);
             }
+            got.add("end");
         });
-        producer.join();
-        for (int i = 0; i < 3; i++) {
-            assertEquals(i, ch.rx().blockingRecv());
+        try {
+            waitUntil(() -> ch.rx().waitingCount() == 1); // it waits: nothing was sent yet
+            ch.tx().send(1);
+            waitUntil(() -> got.size() == 1 && ch.rx().waitingCount() == 1);
+            ch.tx().send(2);
+        } finally {
+            ch.tx().close();
+            receiver.join(10_000);
         }
-        assertNull(ch.rx().blockingRecv());
+        assertFalse(receiver.isAlive(), "the receiver did not see the end");
+        assertEquals(List.of(1, 2, "end"), got);
+    }
+
+    @Test
+    void blockingRecvReportsALagAndThenContinues() {
+        var ch = Broadcast.<Integer>channel(1);
+        ch.tx().send(1);
+        ch.tx().send(2);
+        assertEquals(1, assertThrows(Lagged.class, ch.rx()::blockingRecv).skipped());
+        assertEquals(2, ch.rx().blockingRecv());
     }
 
     @Test

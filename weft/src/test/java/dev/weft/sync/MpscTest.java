@@ -899,11 +899,16 @@ class MpscTest {
             }
         });
         List<Integer> got = new ArrayList<>();
-        int n;
-        while ((n = ch.rx().blockingRecvMany(got, 3)) != 0) {
-            assertTrue(n >= 1 && n <= 3, "took " + n + " with a limit of 3");
+        try {
+            int n;
+            while ((n = ch.rx().blockingRecvMany(got, 3)) != 0) {
+                assertTrue(n >= 1 && n <= 3, "took " + n + " with a limit of 3");
+            }
+        } finally {
+            ch.rx().close(); // a failed assertion must not leave the producer waiting for a slot
+            producer.join(10_000);
         }
-        producer.join();
+        assertFalse(producer.isAlive());
         assertEquals(IntStream.range(0, 100).boxed().toList(), got);
         assertThrows(IllegalArgumentException.class, () -> ch.rx().blockingRecvMany(got, 0));
 

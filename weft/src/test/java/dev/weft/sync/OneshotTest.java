@@ -379,6 +379,26 @@ class OneshotTest extends RuntimePerTest {
     }
 
     @Test
+    void aReceiverDroppedWithoutAHookAfterASendStillHoldsTheValueForTryRecv() {
+        var ch = Oneshot.<String>channel();
+        ch.tx().send("kept");
+        ch.rx().drop();
+        assertTrue(ch.rx().isTerminated(), "dropped: not to be awaited again");
+        assertFalse(ch.rx().isEmpty(), "the value is still there");
+        assertThrows(IllegalStateException.class, ch.rx()::await);
+        assertEquals("kept", ch.rx().tryRecv());
+        assertTrue(ch.rx().isEmpty());
+
+        List<String> hooked = new ArrayList<>();
+        var withHook = Oneshot.<String>channel(hooked::add);
+        withHook.tx().send("to the hook");
+        withHook.rx().drop();
+        assertTrue(withHook.rx().isEmpty(), "the hook took it");
+        assertTrue(withHook.rx().isTerminated());
+        assertEquals(List.of("to the hook"), hooked);
+    }
+
+    @Test
     void aSelectLoopLeavesATerminatedReceiverOut() {
         var ch = Oneshot.<String>channel();
         var ticks = Mpsc.<Integer>unboundedChannel();

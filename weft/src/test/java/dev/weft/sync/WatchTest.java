@@ -128,6 +128,25 @@ class WatchTest extends RuntimePerTest {
     }
 
     @Test
+    void aSenderMadeAloneModifiesInPlaceAndAWaitForSeesIt() {
+        Watch.Sender<int[]> tx = Watch.sender(new int[] {0});
+        tx.sendModify(v -> v[0] = 1);
+        assertFalse(tx.sendIfModified(v -> false));
+        assertTrue(tx.sendIfModified(v -> {
+            v[0] = 2;
+            return true;
+        }));
+        assertEquals(2, tx.borrow()[0], "modified without receivers");
+        var rx = tx.subscribe();
+        CountingWaker w = new CountingWaker();
+        Future<int[]> atThree = rx.waitFor(v -> v[0] == 3);
+        assertTrue(pollOnce(atThree, w).isPending());
+        tx.sendModify(v -> v[0] = 3);
+        assertTrue(w.count() > 0);
+        assertEquals(3, pollOnce(atThree, w).value()[0]);
+    }
+
+    @Test
     void senderCountCountsOpenSenders() {
         var ch = Watch.channel(0);
         assertEquals(1, ch.tx().senderCount());
