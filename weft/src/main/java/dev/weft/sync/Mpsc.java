@@ -631,10 +631,9 @@ public final class Mpsc {
 
         /**
          * Strong senders open now (a snapshot; Tokio's {@code sender_strong_count}). At 0
-         * it stays 0 (no weak sender can upgrade): the last sender is closing the
-         * channel, and once the values in it, or on their way through reserved slots,
-         * are received, receives answer {@code null}. ({@link #isClosed()} may still
-         * answer {@code false} for the moment the last close takes.)
+         * it stays 0 (no weak sender can upgrade), {@link #isClosed()} answers
+         * {@code true}, and once the values in the channel, or on their way through
+         * reserved slots, are received, receives answer {@code null}.
          */
         public int senderStrongCount() {
             return chan.senderCount();

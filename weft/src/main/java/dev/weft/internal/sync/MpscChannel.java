@@ -145,8 +145,9 @@ public final class MpscChannel<T> {
      *
      * Tested by MpscTest, MpscUnboundedTest (each method and exception, close
      * stories, drops), MpscStressTest (counting under aborts and select losers)
-     * and MpscLincheckTest (trySend / close / state queries, and the queue under
-     * them, model checked).
+     * MpscLincheckTest (trySend / close / state queries, and the queue under
+     * them, model checked) and MpscSendersLincheckTest (weak upgrade, trySend and the
+     * last sender's close against isClosed and the sender count, model checked).
      */
     private static final int RX_CLOSED = 1;
     private static final int TX_GONE = 2;
@@ -279,9 +280,14 @@ public final class MpscChannel<T> {
         return (f & RX_CLOSED) != 0 || ((f & TX_GONE) == 0 && admissionClosed());
     }
 
-    /** Whether the channel is closed: by the receiver, or because every sender is gone. */
+    /**
+     * Whether the channel is closed: by the receiver, or because every sender is gone.
+     * The second is read from the count itself (releaseSender closes admission only
+     * after its decrement), so that a receiver never sees a count of 0 and a channel
+     * still open (MpscSendersLincheckTest).
+     */
     public boolean isClosed() {
-        return admissionClosed();
+        return senders == 0 || admissionClosed();
     }
 
     public boolean isBounded() {
