@@ -144,7 +144,7 @@ public final class MpscChannel<T> {
      *     receiver.
      *
      * Tested by MpscTest, MpscUnboundedTest (each method and exception, close
-     * stories, drops), MpscStressTest (counting under aborts and select losers)
+     * stories, drops), MpscStressTest (counting under aborts and select losers),
      * MpscLincheckTest (trySend / close / state queries, and the queue under
      * them, model checked) and MpscSendersLincheckTest (weak upgrade, trySend and the
      * last sender's close against isClosed and the sender count, model checked).
