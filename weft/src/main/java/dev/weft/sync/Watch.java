@@ -98,14 +98,14 @@ public final class Watch {
      * `lock` (a SpinLock) guards the waiter lists and the counts. A writer publishes
      * the new pair, releases writeLock, then takes `lock` to unlink every waiter of
      * `changedWaiting` and wakes them after unlocking. A changed()/waitFor() that finds
-     * no new version takes `lock`, re-checks `current` and `closed`, and links itself;
+     * no new version takes `lock`, re-checks `current` and closedness, and links itself;
      * since the pair is published before the writer takes `lock`, either the re-check
      * sees it or the writer sees the node.
      *
-     * `closed` (every sender gone) is set under `lock`, after every sender's last
-     * publish (the sender count is decremented under `lock`). A reader reads `closed`
-     * before `current`: when it sees closed, the version it reads next is final, so
-     * "closed and nothing new" is a settled answer.
+     * Closed (every sender gone) is `senders` at 0, reached under `lock` after every
+     * sender's last publish (a close takes `writeLock` too), and never left: no flag of
+     * its own. A reader reads `senders` before `current`: when it sees 0, the version it
+     * reads next is final, so "closed and nothing new" is a settled answer.
      *
      * Each Receiver's `seen` is owner-only. markChanged() sets it to version - 1.
      *
@@ -166,12 +166,10 @@ public final class Watch {
         final WaiterList<Waiting<T, ?>> changedWaiting = new WaiterList<>();
         /** Pending Sender.closed() futures; under lock. */
         final WaiterList<ConditionWait> closedWaiting = new WaiterList<>();
-        /** Open senders. Written under lock. */
+        /** Open senders; at 0 every sender is gone, for good. Written under lock. */
         volatile int senders = 1;
         /** Open receivers. Written under lock. */
         volatile int receivers;
-        /** Every sender is gone. Written under lock, once. */
-        volatile boolean closed;
 
         Shared(T initial, int receivers) {
             current = new Version<>(initial, 0);
@@ -424,7 +422,6 @@ public final class Watch {
                     return;
                 }
                 if (--s.senders == 0) {
-                    s.closed = true;
                     wake = s.changedWaiting.drainWakers();
                 }
                 handleClosed = true;
@@ -515,7 +512,7 @@ public final class Watch {
          */
         public boolean hasChanged() {
             checkOpen();
-            if (shared.closed) {
+            if (shared.senders == 0) {
                 throw new RecvError("every sender of this watch channel is gone, so hasChanged() has no answer;"
                         + " changed() still completes for a value not seen yet, and borrow() reads the last one");
             }
@@ -693,7 +690,7 @@ public final class Watch {
             }
             Shared<T> s = rx.shared;
             for (;;) {
-                boolean closed = s.closed; // before current: if closed, current is final
+                boolean closed = s.senders == 0; // before current: if closed, current is final
                 Version<T> v = s.current;
                 if (v.version != rx.seen || (predicate != null && !testedOnce)) {
                     rx.seen = v.version;
@@ -721,7 +718,7 @@ public final class Watch {
                 }
                 s.lock.lock();
                 try {
-                    if (s.current.version != rx.seen || s.closed) {
+                    if (s.current.version != rx.seen || s.senders == 0) {
                         continue; // changed meanwhile: look again (unlocks in finally)
                     }
                     // Closed by another task since this poll began (a predicate ran in

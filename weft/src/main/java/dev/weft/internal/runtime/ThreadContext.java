@@ -295,16 +295,18 @@ public final class ThreadContext implements Waker {
         if (cx.hasBudget()) {
             ContextAccess.get().refill(cx);
         }
-        if (thread.isVirtual() && !VirtualThreadQueue.mayHaveWaiting()) {
-            return;
+        if (thread.isVirtual()) {
+            if (!VirtualThreadQueue.mayHaveWaiting()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - lastFairYield >= FAIR_YIELD_NANOS) {
+                lastFairYield = now;
+                LockSupport.parkNanos(this, 1); // no wake of a running thread unparks it: no permit to take first
+                return;
+            }
         }
-        long now = System.nanoTime();
-        if (thread.isVirtual() && now - lastFairYield >= FAIR_YIELD_NANOS) {
-            lastFairYield = now;
-            LockSupport.parkNanos(this, 1); // no wake of a running thread unparks it: no permit to take first
-        } else {
-            Thread.yield();
-        }
+        Thread.yield();
     }
 
     /**
