@@ -40,7 +40,8 @@ import java.util.function.Predicate;
  * Every value sent has a new version. A receiver remembers the version it last
  * <em>saw</em>: {@link Receiver#changed()} completes once a newer one exists (at once
  * if it already does) and marks it seen; {@link Receiver#borrowAndUpdate()} reads and
- * marks seen; {@link Receiver#borrow()} only reads. Values in between may be skipped: a
+ * marks seen; {@link Receiver#borrow()} only reads; their {@code Ref} forms also say
+ * whether the value read was new to the receiver. Values in between may be skipped: a
  * receiver sees the latest, not every one (use {@link Broadcast} for every one).
  *
  * <h2>Mutable values</h2>
@@ -70,12 +71,12 @@ import java.util.function.Predicate;
  * <h2>Threads</h2>
  * A {@link Sender} is thread-safe and may be shared. A {@link Receiver} remembers a
  * version and is used by one task at a time; {@linkplain Receiver#clone() clone} it
- * for another task. Reading ({@code borrow}, {@code borrowAndUpdate},
- * {@code hasChanged}) takes no lock.
+ * for another task. Reading ({@code borrow}, {@code borrowAndUpdate}, their
+ * {@code Ref} forms, {@code hasChanged}) takes no lock.
  *
  * <p><b>Memory consistency effects:</b> actions in a thread before it sends or
  * modifies a value <i>happen-before</i> actions in another thread after it reads that
- * value (through {@code borrow}, {@code borrowAndUpdate}, or the completion of a
+ * value (through {@code borrow}, {@code borrowAndUpdate}, their {@code Ref} forms, or the completion of a
  * {@code changed()} or {@code waitFor} that observed its version).
  */
 public final class Watch {
@@ -114,7 +115,7 @@ public final class Watch {
      * only then), so changed() and waitFor() are cancel safe.
      *
      * Tested by WatchTest (per method, close stories, drops, aborts, selects, the
-     * shutdown pattern) and WatchLincheckTest (send, sendIfModified, borrowAndUpdate,
+     * shutdown pattern) and WatchLincheckTest (send, sendIfModified, borrowAndUpdate and its Ref form,
      * hasChanged, model-checked).
      */
 
@@ -123,6 +124,20 @@ public final class Watch {
 
     /** The sender and the first receiver of a new channel. */
     public record Pair<T>(Sender<T> tx, Receiver<T> rx) {
+    }
+
+    /**
+     * A value read by {@link Receiver#borrowRef()} or {@link Receiver#borrowAndUpdateRef()},
+     * with whether it was new to that receiver: newer than the last value it had seen when
+     * it read this one. Read and answer come from one read of the channel, so they always
+     * belong together (two calls, {@code hasChanged()} then {@code borrowAndUpdate()}, may
+     * straddle a send).
+     *
+     * @param value the value read (the live reference, see {@link Watch})
+     * @param hasChanged whether the receiver had not seen this value yet
+     * @param <T> the type of the value
+     */
+    public record Ref<T>(T value, boolean hasChanged) {
     }
 
     /**
@@ -490,6 +505,7 @@ public final class Watch {
 
         /**
          * The current value, marked seen: {@link #changed()} then waits for a newer one.
+         * {@link #borrowAndUpdateRef()} also says whether it was new.
          *
          * @throws IllegalStateException if this receiver was closed
          */
@@ -498,6 +514,40 @@ public final class Watch {
             Version<T> v = shared.current;
             seen = v.version;
             return v.value;
+        }
+
+        /**
+         * The current value and whether this receiver had not seen it yet, without
+         * marking it seen.
+         *
+         * @throws IllegalStateException if this receiver was closed
+         */
+        public Ref<T> borrowRef() {
+            checkOpen();
+            Version<T> v = shared.current;
+            return new Ref<>(v.value, v.version != seen);
+        }
+
+        /**
+         * The current value, marked seen, and whether it was new to this receiver: the
+         * one read that tells a loop both what to apply and whether anything changed.
+         * Works after every sender is gone too (unlike {@link #hasChanged()}).
+         *
+         * {@snippet :
+         * Watch.Ref<Config> latest = configRx.borrowAndUpdateRef();
+         * if (latest.hasChanged()) {
+         *     apply(latest.value());
+         * }
+         * }
+         *
+         * @throws IllegalStateException if this receiver was closed
+         */
+        public Ref<T> borrowAndUpdateRef() {
+            checkOpen();
+            Version<T> v = shared.current;
+            boolean unseen = v.version != seen;
+            seen = v.version;
+            return new Ref<>(v.value, unseen);
         }
 
         /**

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of the watch channel's non-blocking core: send, sendReplace and
- * sendIfModified from any thread, and borrowAndUpdate / hasChanged / markChanged of
+ * sendIfModified from any thread, and borrowAndUpdate (and its Ref form, whose "was
+ * new" must agree with the value) / hasChanged / markChanged of
  * one receiver (used by one thread at a time, as the API requires), with the sender
  * closing (hasChanged then throws) and a second receiver closing (send then fails).
  */
@@ -63,6 +64,11 @@ public class WatchLincheckTest {
     @Operation(nonParallelGroup = "rx")
     public int borrowAndUpdate() {
         return rx.borrowAndUpdate();
+    }
+
+    @Operation(nonParallelGroup = "rx")
+    public String borrowAndUpdateRef() {
+        return rx.borrowAndUpdateRef().toString();
     }
 
     @Operation(nonParallelGroup = "rx")

@@ -60,6 +60,32 @@ class WatchTest extends RuntimePerTest {
     }
 
     @Test
+    void theRefFormsSayWhetherTheValueWasNewAndOnlyTheUpdateMarksIt() {
+        var ch = Watch.channel("a");
+        var rx = ch.rx();
+        assertEquals(new Watch.Ref<>("a", false), rx.borrowRef());
+        assertEquals(new Watch.Ref<>("a", false), rx.borrowAndUpdateRef());
+        ch.tx().send("b");
+        assertEquals(new Watch.Ref<>("b", true), rx.borrowRef());
+        assertEquals(new Watch.Ref<>("b", true), rx.borrowRef(), "borrowRef leaves it unseen");
+        assertEquals(new Watch.Ref<>("b", true), rx.borrowAndUpdateRef());
+        assertEquals(new Watch.Ref<>("b", false), rx.borrowAndUpdateRef());
+        assertTrue(pollOnce(rx.changed(), new CountingWaker()).isPending(), "the update marked it seen");
+        rx.markChanged();
+        assertTrue(rx.borrowAndUpdateRef().hasChanged());
+    }
+
+    @Test
+    void borrowAndUpdateRefStillAnswersAfterTheSendersAreGone() {
+        var ch = Watch.channel(1);
+        ch.tx().send(2);
+        ch.tx().close();
+        assertThrows(RecvError.class, ch.rx()::hasChanged);
+        assertEquals(new Watch.Ref<>(2, true), ch.rx().borrowAndUpdateRef());
+        assertEquals(new Watch.Ref<>(2, false), ch.rx().borrowAndUpdateRef());
+    }
+
+    @Test
     void borrowReturnsTheLiveReference() {
         List<String> list = new ArrayList<>();
         var ch = Watch.channel(list);
@@ -445,6 +471,8 @@ class WatchTest extends RuntimePerTest {
         assertThrows(IllegalStateException.class, ch.tx()::clone);
         assertThrows(IllegalStateException.class, ch.rx()::borrow);
         assertThrows(IllegalStateException.class, ch.rx()::borrowAndUpdate);
+        assertThrows(IllegalStateException.class, ch.rx()::borrowRef);
+        assertThrows(IllegalStateException.class, ch.rx()::borrowAndUpdateRef);
         assertThrows(IllegalStateException.class, ch.rx()::hasChanged);
         assertThrows(IllegalStateException.class, ch.rx()::markChanged);
         assertThrows(IllegalStateException.class, ch.rx()::clone);
