@@ -85,8 +85,8 @@ public final class Broadcast {
      *   ring:  [ seq 8 | seq 9 | seq 6 | seq 7 ]     capacity 4, tail = 10
      *   kept:  positions 6..9 (tail - capacity .. tail - 1)
      *
-     * Receiver cursor `next` (owner-only). A receive reads ring[next % capacity]
-     * with acquire semantics:
+     * Receiver cursor `next`, moved by its owner (by CAS) and taken by a close (from
+     * any task). A receive reads ring[next % capacity] with acquire semantics:
      *   - slot.seq == next: the value; next++ and slot.remaining is decremented.
      *   - slot missing or slot.seq < next: nothing sent yet at `next` ("empty").
      *   - slot.seq > next: overwritten. Then the tail is at least next + capacity + 1,
@@ -107,6 +107,15 @@ public final class Broadcast {
      * value can be collected: every other counted receiver read it before its own
      * decrement, which precedes this one in the atomic's order. Sender.len() counts the
      * kept slots with remaining > 0.
+     *
+     * A receiver's close, under the lock, lowers `receivers` and takes `next` (getAndSet
+     * to CLOSED_NEXT) in one step: a send after it does not count the receiver, and
+     * the owner's read of any slot fails its CAS on `next`, so the owner can neither
+     * receive a value sent after the close nor release a share that was never counted
+     * (with `next` taken after unlocking, it could, and another receiver then found the
+     * value cleared). After unlocking, the close releases the shares of [next, tail)
+     * it took; each share is released once, by whichever of owner and close moved
+     * `next` past it.
      *
      * Waiting. On "empty" a recv takes the lock and re-checks tail: send publishes the
      * slot and moves tail under the lock, so a receiver that finds tail == next under
@@ -132,7 +141,8 @@ public final class Broadcast {
      * Tested by BroadcastTest (per method, close stories, drops, aborts, selects),
      * BroadcastStressTest (counting: each receiver gets every value once, in order, or
      * is told exactly how many it skipped), BroadcastLincheckTest (send, tryRecv,
-     * receiver close, receiver len and count, model-checked) and
+     * receiver close, receiver len and count, model-checked), BroadcastCloseLincheckTest
+     * (a close from another task beside the owner's read and a send) and
      * BroadcastSendersLincheckTest (weak upgrade, sends and the last sender's close
      * against tryRecv, isClosed and the sender count, model-checked).
      */
@@ -350,12 +360,19 @@ public final class Broadcast {
         List<Waker> closeReceiver(Receiver<T> rx) {
             List<Waker> wake = null;
             long end;
+            long from;
             lock.lock();
             try {
                 if (rx.handleClosed) {
                     return null;
                 }
                 end = tail;
+                // Take the read position in the same locked step as the count: a send
+                // after this one counts the others only, and the owner's take() of its
+                // slot now fails its CAS. (Taken after unlocking, an owner already past
+                // checkOpen() could read, and release, a slot that never counted it;
+                // BroadcastCloseLincheckTest.)
+                from = (long) Receiver.NEXT.getAndSet(rx, Receiver.CLOSED_NEXT); // see Receiver.take
                 int left = --receivers;
                 if (left == 0 && !closedWaiting.isEmpty()) {
                     wake = closedWaiting.drainWakers();
@@ -375,8 +392,7 @@ public final class Broadcast {
             } finally {
                 lock.unlock();
             }
-            // Give up our share of every value still kept for us.
-            long from = (long) Receiver.NEXT.getAndSet(rx, Receiver.CLOSED_NEXT); // see Receiver.take
+            // Give up our share of every value sent before the close and still kept for us.
             for (long p = Math.max(from, end - capacity); p < end; p++) {
                 Slot<T> s = slotAt(p);
                 if (s != null && s.seq == p) {
