@@ -87,6 +87,16 @@ public final class Notify {
      * passed on, under the lock, to the next oldest waiter, or stored as the permit;
      * chosen by notifyLast (LAST): likewise, to the next newest. Chosen by
      * notifyWaiters (ALL): nothing to pass on. So no notifyOne/notifyLast is lost.
+     * enable() completes nothing: a permit it takes is held as a notifyOne choice
+     * (notification = ONE, phase REGISTERED, not linked), and a notification found
+     * stays REGISTERED; only a poll moves to DONE. So a Notified dropped after an
+     * enable() that answered true passes its notification on too.
+     *
+     * A notify that finds a permit already stored does not add one, but it still
+     * CASes the word (to itself): the taker's CAS then reads a write that follows
+     * everything the notifier did before, as "happens-before ... the completion of a
+     * Notified that consumed the permit it stored" promises for each of the notifiers.
+     * A plain read would publish nothing.
      *
      * Tested by NotifyTest (each path; drops; 100k select losses leave no waiter;
      * counting stress with random drops: N notifyOne give N completions) and
@@ -131,7 +141,8 @@ public final class Notify {
      * completes it at once.
      *
      * <p>Cancel safety: cancel safe. Dropping it unregisters it; if
-     * {@code notifyOne()} or {@code notifyLast()} had already chosen it, the
+     * {@code notifyOne()} or {@code notifyLast()} had already chosen it (or its
+     * {@link Notified#enable()} took the stored permit) and no poll completed it, the
      * notification passes on to the next waiter in the same order (or becomes the
      * stored permit), so none is lost. It does lose its
      * place in the queue: a new {@code notified()} starts at the back.
@@ -163,7 +174,14 @@ public final class Notify {
         for (;;) {
             long phase = s & PHASE;
             if (phase == NOTIFIED) {
-                return; // a permit is stored already; they do not add up
+                // A permit is stored already; they do not add up. The CAS writes the word
+                // all the same, so that what this thread did before is published to
+                // whoever takes the permit (see the notes).
+                if (STATE.compareAndSet(this, s, s)) {
+                    return;
+                }
+                s = state;
+                continue;
             }
             if (phase == WAITING) {
                 break;
@@ -285,7 +303,10 @@ public final class Notify {
         private final long generation;
         /** Owner-only. */
         private int phase = INIT;
-        /** NONE until a notifier chooses this waiter; written once, under the lock, before unlinking. */
+        /**
+         * NONE until a notifier chooses this waiter: written once, under the lock, before
+         * unlinking; or by the owner, when its enable() takes the stored permit (not linked).
+         */
         private volatile int notification = NONE;
 
         Notified(Notify notify, long generation) {
@@ -315,9 +336,11 @@ public final class Notify {
         /**
          * Registers this future as a waiter without polling it (Tokio's
          * {@code Notified::enable}): from now on {@link Notify#notifyOne()} can choose
-         * it, and a stored permit is consumed for it. Answers whether it is notified
+         * it, and a stored permit is taken for it. Answers whether it is notified
          * already (the next poll then completes at once). Does nothing more if it was
-         * registered already.
+         * registered already. A notification it answers true for is held, not spent:
+         * dropped before a poll completes it, this future passes a {@code notifyOne},
+         * {@code notifyLast} or stored permit on, as any dropped waiter does.
          *
          * <p>Use it to avoid missing a {@code notifyOne} between checking a condition
          * and the first poll: enable, check, then await.
@@ -349,11 +372,17 @@ public final class Notify {
             };
         }
 
-        /** Answers whether it is notified; else it is registered with {@code w} (which may be null). */
+        /**
+         * Answers whether it is notified; else it is registered with {@code w}. A poll
+         * ({@code w} not null) that answers true completes the future (DONE); enable()
+         * ({@code w} null) only holds the notification, which a drop still passes on.
+         */
         private boolean register(Waker w) {
             if (phase == REGISTERED) {
                 if (notification != NONE) {
-                    phase = DONE;
+                    if (w != null) {
+                        phase = DONE;
+                    }
                     return true;
                 }
                 if (w == null) {
@@ -382,8 +411,7 @@ public final class Notify {
                 return true;
             }
             if ((s & PHASE) == NOTIFIED && STATE.compareAndSet(n, s, s & ~PHASE)) {
-                phase = DONE;
-                return true;
+                return tookPermit(w);
             }
             n.lock.lock();
             try {
@@ -396,8 +424,7 @@ public final class Notify {
                     long p = s & PHASE;
                     if (p == NOTIFIED) {
                         if (STATE.compareAndSet(n, s, s & ~PHASE)) {
-                            phase = DONE;
-                            return true;
+                            return tookPermit(w);
                         }
                     } else if (p == WAITING || STATE.compareAndSet(n, s, s | WAITING)) {
                         waker = w;
@@ -409,6 +436,22 @@ public final class Notify {
             } finally {
                 n.lock.unlock();
             }
+        }
+
+        /**
+         * This future took the stored permit. A poll completes with it; enable() holds it
+         * as if notifyOne() had chosen this future (it is not linked), so that a drop
+         * before the poll stores it again or passes it to a waiter, as it would a chosen
+         * one's notification.
+         */
+        private boolean tookPermit(Waker w) {
+            if (w != null) {
+                phase = DONE;
+            } else {
+                notification = ONE;
+                phase = REGISTERED;
+            }
+            return true;
         }
 
         /**

@@ -155,7 +155,7 @@ public class NotifyLincheckTest {
         }
 
         /** Answers whether w is notified; registers it otherwise. */
-        private boolean register(W w) {
+        private boolean register(W w, boolean byPoll) {
             if (w.chosen != 0) {
                 return true;
             }
@@ -168,8 +168,9 @@ public class NotifyLincheckTest {
             }
             if (permit) {
                 permit = false;
-                w.chosen = 3; // consumed the permit: nothing to pass on
-
+                // A poll spends the permit; enable() holds it as a notifyOne choice, which a
+                // drop before the poll passes on.
+                w.chosen = byPoll ? 3 : 1;
                 return true;
             }
             w.registered = true;
@@ -197,7 +198,7 @@ public class NotifyLincheckTest {
             if (a == null) {
                 return "none";
             }
-            if (register(a)) {
+            if (register(a, true)) {
                 a = null;
                 return "ready";
             }
@@ -208,11 +209,8 @@ public class NotifyLincheckTest {
             if (a == null) {
                 return "none";
             }
-            boolean r = register(a);
-            if (r && (a.chosen == 1 || a.chosen == 4)) {
-                a.chosen = 3; // seen by enable(): it completes on its next poll; nothing to pass on
-            }
-            return String.valueOf(r);
+            // Notified by enable(), not completed: a drop still passes a choice on.
+            return String.valueOf(register(a, false));
         }
 
         public void dropA() {
@@ -232,7 +230,7 @@ public class NotifyLincheckTest {
             if (b == null) {
                 return "none";
             }
-            if (register(b)) {
+            if (register(b, true)) {
                 b = null;
                 return "ready";
             }

@@ -216,6 +216,59 @@ class NotifyTest extends RuntimePerTest {
     }
 
     @Test
+    void aPermitTakenByEnableIsStoredAgainWhenTheNotifiedIsDroppedUnpolled() {
+        Notify n = new Notify();
+        n.notifyOne();
+        Notify.Notified f = n.notified();
+        assertTrue(f.enable(), "it took the permit");
+        assertFalse(n.hasPermit());
+        f.drop();
+        assertTrue(n.hasPermit(), "the notification did not die with a future that never completed");
+        assertTrue(n.notified().poll(new CountingWaker().context()).isReady());
+    }
+
+    @Test
+    void aPermitTakenByEnableGoesToTheOldestWaiterWhenTheNotifiedIsDropped() {
+        Notify n = new Notify();
+        n.notifyOne();
+        Notify.Notified f = n.notified();
+        assertTrue(f.enable());
+        Notify.Notified other = n.notified();
+        CountingWaker w = new CountingWaker();
+        assertTrue(other.poll(w.context()).isPending());
+        f.drop();
+        assertEquals(1, w.count());
+        assertTrue(other.poll(w.context()).isReady());
+        assertFalse(n.hasPermit());
+    }
+
+    @Test
+    void aChosenNotifiedThatEnableReportedPassesItsNotificationOnWhenDropped() {
+        Notify n = new Notify();
+        Notify.Notified a = n.notified();
+        Notify.Notified b = n.notified();
+        assertFalse(a.enable());
+        CountingWaker wb = new CountingWaker();
+        assertTrue(b.poll(wb.context()).isPending());
+        n.notifyOne(); // chooses a, the oldest
+        assertTrue(a.enable(), "enable answers that it is notified");
+        a.drop(); // never completed
+        assertEquals(1, wb.count(), "the notification went on to b");
+        assertTrue(b.poll(wb.context()).isReady());
+    }
+
+    @Test
+    void aNotifiedCompletedByAPollAfterEnablePassesNothingOnWhenDropped() {
+        Notify n = new Notify();
+        n.notifyOne();
+        Notify.Notified f = n.notified();
+        assertTrue(f.enable());
+        assertTrue(f.poll(new CountingWaker().context()).isReady());
+        f.drop();
+        assertFalse(n.hasPermit(), "the permit was spent by the completed poll");
+    }
+
+    @Test
     void enableThenPollRegistersTheWaker() {
         Notify n = new Notify();
         Notify.Notified f = n.notified();
