@@ -3,6 +3,7 @@ package dev.weft.time;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.internal.ContextAccess;
 import dev.weft.internal.time.TimeDriver;
 import dev.weft.internal.time.TimerEntry;
 import java.time.Duration;
@@ -33,6 +34,15 @@ final class Timeout<T> extends TimerEntry implements Future<T> {
      * Firing of the timer and completion of the inner future may race: the inner
      * future is polled first, so one that is ready wins; the entry is cancelled
      * (a no-op if it fired meanwhile).
+     *
+     * The budget. A task whose budget was spent before this poll gets no answer from
+     * the deadline either: the inner future may have said pending only because
+     * proceed() refused it (a send to a channel with room), and a timeout of zero
+     * would then report "timed out" for an operation that was never tried. Such a
+     * poll only makes sure the task is woken and returns pending; the task yields,
+     * and the next poll, with a fresh budget, asks both. An inner future that spends
+     * the budget during the poll does not hold the deadline back: the deadline is
+     * read without the budget, so a future that always spends it still times out.
      */
     private final Future<T> inner;
     private final long deadline;
@@ -47,6 +57,7 @@ final class Timeout<T> extends TimerEntry implements Future<T> {
 
     @Override
     public Poll<T> poll(Context cx) {
+        boolean budgetSpentBefore = ContextAccess.get().remaining(cx) == 0; // false without a budget
         Poll<T> p;
         try {
             p = inner.poll(cx);
@@ -58,7 +69,17 @@ final class Timeout<T> extends TimerEntry implements Future<T> {
             cancel();
             return p;
         }
-        // Without the budget: an inner future that spends it must not keep the timeout from firing.
+        if (budgetSpentBefore) {
+            // The task spent its budget before this poll: the inner future may have
+            // answered pending only for that (a send to a channel with room), so it was
+            // not given its chance; the deadline waits for the poll after the task's
+            // yield, as the inner future does. proceed() wakes the task, whatever the
+            // inner future did.
+            cx.proceed();
+            return Poll.pending();
+        }
+        // Without the budget: an inner future that spends it during this poll must not
+        // keep the timeout from firing.
         boolean timedOut;
         try {
             timedOut = timedOut(cx);

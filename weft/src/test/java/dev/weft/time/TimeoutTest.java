@@ -13,6 +13,7 @@ import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.internal.ContextAccess;
 import dev.weft.runtime.Runtime;
 import java.io.IOException;
 import java.time.Duration;
@@ -181,6 +182,44 @@ class TimeoutTest {
                 return Poll.pending(); // proceed() woke the task: it runs again at once
             };
             assertThrows(Elapsed.class, () -> rt.blockOn(() -> timeout(Duration.ofMillis(20), greedy).await()));
+        }
+    }
+
+    @Test
+    void aZeroTimeoutOfAFutureReadyWhenItMayProceedNeverFailsForTheBudgetAlone() {
+        // Each await's poll takes one unit; every 128th starts with the budget spent, and
+        // the inner future answers pending without being tried: that is not a timeout.
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            int done = rt.blockOn(() -> {
+                int n = 0;
+                for (int i = 0; i < 3 * Context.BUDGET; i++) {
+                    Future<Integer> tried = cx -> cx.proceed() ? Poll.ready(1) : Poll.pending();
+                    n += timeout(Duration.ZERO, tried).await();
+                }
+                return n;
+            });
+            assertEquals(3 * Context.BUDGET, done);
+        }
+    }
+
+    @Test
+    void aPollThatStartsWithTheBudgetSpentWakesTheTaskAndAsksTheDeadlineOnTheNextPoll() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            rt.blockOn(() -> {
+                CountingWaker w = new CountingWaker();
+                Context cx = ContextAccess.get().budgeted(w);
+                while (cx.proceed()) {
+                    // spend the budget, as 128 earlier operations of the task would
+                }
+                int wakesBefore = w.count();
+                Hanging inner = new Hanging(); // pending without asking for the budget
+                Future<String> t = timeout(Duration.ZERO, inner);
+                assertTrue(t.poll(cx).isPending(), "no answer from the deadline on a spent budget");
+                assertTrue(w.count() > wakesBefore, "the task is woken, so it polls again after its yield");
+                ContextAccess.get().refill(cx);
+                assertThrows(Elapsed.class, () -> t.poll(cx));
+                assertEquals(1, inner.drops.get());
+            });
         }
     }
 
