@@ -61,7 +61,10 @@ public final class Time {
      * <p>The deadline is fixed now, when the timeout is made. A zero or negative
      * duration fails on the first poll at which the future is pending; a timeout
      * first polled after its deadline passed fails as soon as the timer driver
-     * sees it (on that poll if the clock is paused), as Tokio's does.
+     * sees it (on that poll if the clock is paused), as Tokio's does. A poll made
+     * when the task's cooperative budget is already spent (see {@link dev.weft.Context})
+     * does not count: the future was refused rather than tried, so the timeout only
+     * waits for the task's next turn.
      *
      * <p>Cancel safety: as cancel safe as {@code future}; the timer itself loses
      * nothing. Note that when the time runs out, {@code future} is dropped: whatever
