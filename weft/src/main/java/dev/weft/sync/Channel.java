@@ -77,7 +77,9 @@ import java.util.function.Consumer;
  * caller's. A receive never loses a value: one handed to a receive future that is
  * then dropped before returning it (a select branch that lost, an aborted task) is
  * given back to the channel, to the next waiting receiver or to the front of the
- * buffer. Such a give-back may leave the buffer holding more than
+ * buffer, in the order the values were sent (several values given back come out
+ * oldest first, whatever order their receives were dropped in). Such a give-back
+ * may leave the buffer holding more than
  * {@link #capacity()} values for a while (see {@link #len()}); senders do not get in
  * until it is back under capacity. Values given back after {@link #cancel()} go to
  * the hook, or, without one, to the buffer.
@@ -209,8 +211,8 @@ public final class Channel<T> {
      *
      * <p>Cancel safety: cancel safe. If dropped before it completes, no value is lost:
      * a value already handed to it goes back to the channel (to the next waiting
-     * receiver, or to the front of the buffer). It loses its place among the waiting
-     * receivers.
+     * receiver, or to the front of the buffer, in send order among values given
+     * back). It loses its place among the waiting receivers.
      *
      * @return a future of the value, or of {@code null} when closed and drained
      */

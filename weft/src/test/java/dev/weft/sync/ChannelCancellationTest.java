@@ -207,6 +207,75 @@ class ChannelCancellationTest {
         assertNull(ch.tryRecv());
     }
 
+    /**
+     * Three values handed to three waiting receives, a fourth buffered (but on a
+     * rendezvous), then the receives dropped in every order: the values come out in
+     * the order they were sent, and len counts the given-back values as they return.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4, Channel.UNBOUNDED})
+    void valuesGivenBackByReceivesDroppedInAnyOrderComeOutInTheOrderTheyWereSent(int capacity) {
+        int[][] dropOrders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+        for (int[] order : dropOrders) {
+            String what = "drop order " + java.util.Arrays.toString(order);
+            Channel<Integer> ch = ChannelTest.make(capacity);
+            List<Future<Integer>> receives = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Future<Integer> r = ch.recv();
+                assertTrue(r.poll(cx).isPending());
+                receives.add(r);
+            }
+            for (int v = 1; v <= 3; v++) {
+                assertTrue(ch.trySend(v), what);  // handed to the receive waiting longest
+            }
+            List<Integer> expected = new ArrayList<>(List.of(1, 2, 3));
+            if (capacity > 0) {
+                assertTrue(ch.trySend(4), what);  // buffered behind them
+                expected.add(4);
+            }
+            int buffered = capacity > 0 ? 1 : 0;
+            for (int k = 0; k < 3; k++) {
+                receives.get(order[k]).drop();
+                assertEquals(buffered + k + 1, ch.len(), what);
+            }
+            assertFalse(ch.isEmpty(), what);
+            ch.close();
+            assertFalse(ch.isClosedAndDrained(), what);
+            List<Integer> got = new ArrayList<>();
+            for (Integer v; (v = ch.tryRecv()) != null; ) {
+                got.add(v);
+            }
+            assertEquals(expected, got, what);
+            assertTrue(ch.isClosedAndDrained(), what);
+            assertEquals(0, ch.len(), what);
+        }
+    }
+
+    @Test
+    void valuesGivenBackToAFullBufferKeepTheirOrderAndKeepSendersOutUntilBelowCapacity() {
+        Channel<Integer> ch = Channel.create(1);
+        Future<Integer> r1 = ch.recv();
+        Future<Integer> r2 = ch.recv();
+        r1.poll(cx);
+        r2.poll(cx);
+        ch.trySend(1);                            // handed to r1
+        ch.trySend(2);                            // handed to r2
+        ch.trySend(3);                            // buffer full: [3]
+        Future<Void> s = ch.send(4);
+        assertTrue(s.poll(cx).isPending());
+        r1.drop();                                // [1, 3]
+        r2.drop();                                // [1, 2, 3]: behind 1, which was sent first
+        assertEquals(3, ch.len());
+        assertFalse(ch.trySend(9));
+        assertEquals(1, ch.tryRecv());
+        assertEquals(2, ch.tryRecv());
+        assertEquals(1, ch.waitingSenders(), "still at capacity: the sender stays out");
+        assertEquals(3, ch.tryRecv());            // now below: the sender moves in
+        assertTrue(s.poll(cx).isReady());
+        assertEquals(4, ch.tryRecv());
+        assertNull(ch.tryRecv());
+    }
+
     @Test
     void aValueGivenBackToARendezvousIsReceivedBeforeTheWaitingSendersValue() {
         Channel<Integer> ch = Channel.rendezvous();
@@ -295,6 +364,25 @@ class ChannelCancellationTest {
         other.complete("other");
         assertEquals("other", s.poll(cx).value()); // polled first: it wins, the recv is dropped
         assertEquals(8, ch.tryRecv());
+    }
+
+    @Test
+    void twoReceiveBranchesThatLoseASelectGiveTheirValuesBackInTheOrderTheyWereSent() {
+        Channel<Integer> ch = Channel.create(4);
+        ManualFuture<String> other = new ManualFuture<>();
+        Select<String> s = selectBiased(on(other), on(ch.recv(), v -> "first " + v),
+                on(ch.recv(), v -> "second " + v));
+        assertTrue(s.poll(cx).isPending());
+        assertEquals(2, ch.waitingReceivers());
+        assertTrue(ch.trySend(1));                // handed to the first recv branch
+        assertTrue(ch.trySend(2));                // handed to the second
+        assertTrue(ch.trySend(3));                // buffered
+        other.complete("other");
+        assertEquals("other", s.poll(cx).value()); // both recv branches lose and are dropped
+        assertEquals(1, ch.tryRecv());
+        assertEquals(2, ch.tryRecv());
+        assertEquals(3, ch.tryRecv());
+        assertNull(ch.tryRecv());
     }
 
     @Test

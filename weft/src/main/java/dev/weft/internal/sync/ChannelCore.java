@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -46,8 +47,8 @@ public final class ChannelCore<T> {
      * its counterpart waits in the other.
      *
      * buffer.size() may exceed capacity only through a give-back (below): such a
-     * value was already counted as sent, and it goes to the front so that the order
-     * of the other values is kept. While it does, no sender moves in (I2 holds).
+     * value was already counted as sent, and it goes to the head of the buffer (see
+     * "Giving back in order"). While it does, no sender moves in (I2 holds).
      *
      * Send (under the lock): closed -> fail. Else a waiting receiver -> unlink the
      * oldest, store the value in it, outcome HANDED, wake it (it completes with that
@@ -88,6 +89,26 @@ public final class ChannelCore<T> {
      * waiters, after its decrement, so a receive that links under the lock either
      * sees the count at zero or is linked before that wake looks.
      *
+     * Giving back in order. A value is handed to a waiting receive only while the
+     * buffer is empty (I1), so every value buffered later was sent after it: a
+     * value given back belongs ahead of every buffered one that was not given back.
+     * Among given-back values, the order they come back in is the drops' (two
+     * losing select branches, oldest first, would swap two values put each at the
+     * front). So each hand-out is stamped from `handOuts` (a counter under the
+     * lock; a value handed on by a give-back keeps its stamp), and the given-back
+     * values at the head of the buffer keep their stamps in `returnedStamps`, newest
+     * first, `returned` of them. putBack inserts a value among them by its stamp
+     * (taking the older ones off the head and putting them back: they are as many
+     * as there are receives that lost a value at once), and a take from the head
+     * drops the head's stamp while `returned` is above 0. The buffer stays one
+     * deque, so len, capacity checks, isEmpty and "closed and drained" read it as
+     * before; the normal path adds a counter increment per hand-out and a compare
+     * per take, and no allocation.
+     *
+     *   handed: 1 -> r1, 2 -> r2; buffered: [3]; r1 dropped, then r2:
+     *     buffer [1 3]    returnedStamps {0}
+     *     buffer [1 2 3]  returnedStamps {1 0}   (2 goes behind 1, which is older)
+     *
      * Cancellation (drop):
      *   - Sending dropped while linked: unlinked. Dropped unlinked with outcome
      *     TAKEN: nothing (delivered). Dropped in any other state before it
@@ -99,8 +120,8 @@ public final class ChannelCore<T> {
      *     is nothing to pass on. Dropped with outcome HANDED (the value was stored
      *     in it under the lock, but no poll returned it): the value is given back,
      *     to the oldest waiting receiver if there is one (I1: buffer then empty),
-     *     else to the front of the buffer. After cancel() it goes to the hook if
-     *     there is one. A value is thus never lost by a receive's drop.
+     *     else to the head of the buffer, in order. After cancel() it goes to the
+     *     hook if there is one. A value is thus never lost by a receive's drop.
      *
      * Tested by ChannelTest (per method, capacities 0/1/N/unbounded, poll-level
      * give-back), ChannelCancellationTest (drops, aborts, select losses),
@@ -142,6 +163,17 @@ public final class ChannelCore<T> {
     private volatile int state;
     /** Values handed to receives and not yet returned or given back: see "Closed and drained". */
     private volatile int handedOut;
+    /** Hand-outs so far, the stamp of the next one: see "Giving back in order". Under the lock. */
+    private long handOuts;
+    /**
+     * The stamps of the given-back values at the head of the buffer, newest first:
+     * {@code returnedStamps[returned - 1]} is the head's. Under the lock.
+     */
+    private long[] returnedStamps = NO_STAMPS;
+    /** How many values at the head of the buffer were given back. Under the lock. */
+    private int returned;
+
+    private static final long[] NO_STAMPS = {};
 
     private static final VarHandle HANDED_OUT;
 
@@ -261,7 +293,7 @@ public final class ChannelCore<T> {
                 senders.addLast(node);
                 return WAITING;
             }
-            hand(r, value);
+            hand(r, value, handOuts++);
             wake = r.waker;
             r.waker = null;
         } finally {
@@ -299,6 +331,9 @@ public final class ChannelCore<T> {
             Sending<T> moved;
             v = buffer.pollFirst();
             if (v != null) {
+                if (returned != 0) {
+                    returned--; // the head was given back: its stamp goes too
+                }
                 // A slot is free now (unless the buffer held given-back extras): the
                 // oldest waiting sender moves in.
                 moved = buffer.size() < capacity ? senders.pollFirst() : null;
@@ -333,9 +368,13 @@ public final class ChannelCore<T> {
         return v;
     }
 
-    /** Stores {@code value} in the waiting receive {@code r}, unlinked by the caller. Under the lock. */
-    private void hand(Receiving<T> r, T value) {
+    /**
+     * Stores {@code value} in the waiting receive {@code r}, unlinked by the caller,
+     * with the stamp of its first hand-out. Under the lock.
+     */
+    private void hand(Receiving<T> r, T value, long stamp) {
         r.value = value;
+        r.stamp = stamp;
         r.outcome = HANDED;
         HANDED_OUT.getAndAdd(this, 1);
     }
@@ -370,9 +409,10 @@ public final class ChannelCore<T> {
 
     /**
      * A value handed to a receive that was dropped before returning it: to the oldest
-     * waiting receiver, else the front of the buffer (after cancel(): the hook, if any).
+     * waiting receiver, else the head of the buffer, behind the values given back
+     * that were handed out before it (after cancel(): the hook, if any).
      */
-    private void giveBack(T value) {
+    private void giveBack(T value, long stamp) {
         Waker wake = null;
         List<Waker> drained = null;
         boolean toHook = false;
@@ -387,11 +427,11 @@ public final class ChannelCore<T> {
             } else {
                 Receiving<T> r = receivers.pollFirst();
                 if (r != null) {
-                    hand(r, value);
+                    hand(r, value, stamp);
                     wake = r.waker;
                     r.waker = null;
                 } else {
-                    buffer.addFirst(value);
+                    putBack(value, stamp);
                 }
             }
         } finally {
@@ -405,6 +445,39 @@ public final class ChannelCore<T> {
         }
         if (toHook) {
             undelivered.accept(value);
+        }
+    }
+
+    /**
+     * Puts a given-back value into the head of the buffer, in stamp order among the
+     * values given back before it (they are all at the head: see "Giving back in
+     * order"). Under the lock. Allocates only when a value goes behind others.
+     */
+    private void putBack(T value, long stamp) {
+        int ahead = 0; // given-back values handed out before this one: they stay ahead of it
+        while (ahead < returned && returnedStamps[returned - 1 - ahead] < stamp) {
+            ahead++;
+        }
+        if (returned == returnedStamps.length) {
+            returnedStamps = Arrays.copyOf(returnedStamps, Math.max(4, 2 * returned));
+        }
+        int at = returned - ahead;
+        System.arraycopy(returnedStamps, at, returnedStamps, at + 1, ahead);
+        returnedStamps[at] = stamp;
+        returned++;
+        if (ahead == 0) {
+            buffer.addFirst(value);
+            return;
+        }
+        Object[] older = new Object[ahead];
+        for (int i = 0; i < ahead; i++) {
+            older[i] = buffer.pollFirst();
+        }
+        buffer.addFirst(value);
+        for (int i = ahead - 1; i >= 0; i--) {
+            @SuppressWarnings("unchecked")
+            T o = (T) older[i];
+            buffer.addFirst(o);
         }
     }
 
@@ -442,6 +515,7 @@ public final class ChannelCore<T> {
             if (emptied != null) {
                 emptied.addAll(buffer);
                 buffer.clear();
+                returned = 0;
             }
             wakers = releaseReceivers();
             for (Sending<T> n; (n = senders.pollFirst()) != null; ) {
@@ -570,6 +644,8 @@ public final class ChannelCore<T> {
         private final ChannelCore<T> core;
         /** The value handed over; written under the lock before outcome = HANDED. */
         private T value;
+        /** The stamp of the value's first hand-out; written with it. */
+        private long stamp;
         /** 0 while linked or never linked; HANDED or WOKEN_CLOSED once unlinked. Written under the lock. */
         private volatile int outcome;
         /** Owner-only: NEW, LINKED or DONE. */
@@ -654,7 +730,7 @@ public final class ChannelCore<T> {
             if (o == HANDED) {
                 T v = value;
                 value = null;
-                core.giveBack(v);
+                core.giveBack(v, stamp);
             }
         }
 
