@@ -61,7 +61,8 @@ import java.util.function.Consumer;
  * channel's undelivered-value hook ({@link #channel(int, Consumer)}), which gets:
  * <ul>
  *   <li>the value of a send future dropped before it completed (a select branch that
- *       lost, an aborted task);</li>
+ *       lost, an aborted task), or of a {@link Sender#sendTimeout sendTimeout} whose
+ *       timer failed;</li>
  *   <li>the values still in the channel when the receiver closes, and those that
  *       sends admitted before the close push afterwards: with a hook, a closed
  *       receiver is done, and {@code recv()} answers {@code null} at once.
@@ -274,6 +275,15 @@ public final class Mpsc {
          *     Job back = (Job) e.value();
          * }
          * }
+         *
+         * <p>If the timeout itself fails while the send waits (the runtime shut down
+         * and its timers stopped: an {@link IllegalStateException}), the send lets go
+         * of its value as a dropped send does: it goes to the undelivered-value hook,
+         * and the failure is thrown as it is; without a hook, the future fails with a
+         * {@code SendError} that carries the value back and has that failure as its
+         * cause (an {@link Error} is thrown as it is, with that {@code SendError}
+         * among its {@linkplain Throwable#getSuppressed() suppressed} exceptions).
+         * Either way the value was not sent.
          *
          * <p>Cancel safety: as {@link #send}: if dropped before it completes, the
          * value goes to the undelivered-value hook, if any.
@@ -645,7 +655,9 @@ public final class Mpsc {
          * {@link Sender#closed()} completes. Without a hook, values already in the
          * channel (and those from sends that had a slot) stay readable: receive
          * until {@code null}. With a hook they go to it now, and later ones as they
-         * arrive. Closing twice does nothing.
+         * arrive. A receive left pending on this receiver (in a {@code join} with the
+         * step that closes, say) is woken, and answers as a new one would: with
+         * {@code null} once nothing more can arrive. Closing twice does nothing.
          */
         @Override
         public void close() {

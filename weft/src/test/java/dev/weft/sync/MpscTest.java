@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.weft.Context;
 import dev.weft.CountingWaker;
@@ -452,6 +453,44 @@ class MpscTest {
         assertThrows(IllegalStateException.class, () -> ch.tx().sendTimeout("v", Duration.ofSeconds(1)));
     }
 
+    /** A sendTimeout made on a runtime that is closed by the time it is first polled: its timers stopped. */
+    static Future<Void> sendTimeoutOfAClosedRuntime(Mpsc.Sender<String> tx, String value) {
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            return rt.blockOn(() -> tx.sendTimeout(value, Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void sendTimeoutFailedByStoppedTimersHandsTheValueToTheHook() {
+        List<String> undelivered = new CopyOnWriteArrayList<>();
+        var ch = Mpsc.<String>channel(1, undelivered::add);
+        ch.tx().trySend("in");
+        Future<Void> f = sendTimeoutOfAClosedRuntime(ch.tx(), "v");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> poll(f, new CountingWaker()));
+        assertEquals(0, e.getSuppressed().length, String.valueOf(e));
+        assertEquals(List.of("v"), undelivered);
+        f.drop();
+        assertEquals(List.of("v"), undelivered, "handed over once");
+        assertEquals("in", ch.rx().tryRecv());
+        assertEquals(1, ch.tx().capacity(), "the failed send left the queue of waiting senders");
+        assertTrue(ch.tx().trySend("next"));
+    }
+
+    @Test
+    void sendTimeoutFailedByStoppedTimersWithoutAHookCarriesTheValueInASendErrorCausedByTheFailure() {
+        var ch = Mpsc.<String>channel(1);
+        ch.tx().trySend("in");
+        Future<Void> f = sendTimeoutOfAClosedRuntime(ch.tx(), "v");
+        SendError e = assertThrows(SendError.class, () -> poll(f, new CountingWaker()));
+        assertEquals("v", e.value());
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertTrue(e.getMessage().contains("was not sent"), e.getMessage());
+        f.drop();
+        assertEquals("in", ch.rx().tryRecv());
+        assertNull(ch.rx().tryRecv(), "the value was not sent");
+        assertEquals(1, ch.tx().capacity(), "the failed send left the queue of waiting senders");
+    }
+
     // ---- reserve -------------------------------------------------------------------
 
     @Test
@@ -710,6 +749,137 @@ class MpscTest {
         assertEquals(List.of("x"), hooked.rx().drain());
         p.send("later");
         assertEquals(List.of("later"), undelivered);
+    }
+
+    /** The receiver's close, its drain, and both with a hook: each wakes a receive pending on it. */
+    @Test
+    void aReceivePendingWhenTheReceiverClosesOrDrainsIsWokenAndAnswersNull() {
+        for (boolean hook : new boolean[] {false, true}) {
+            for (boolean drain : new boolean[] {false, true}) {
+                String what = (drain ? "drain" : "close") + (hook ? " with a hook" : "");
+                var ch = hook ? Mpsc.<String>channel(4, v -> { }) : Mpsc.<String>channel(4);
+                CountingWaker w = new CountingWaker();
+                Future<String> recv = ch.rx().recv();
+                assertTrue(poll(recv, w).isPending());
+                if (drain) {
+                    assertEquals(List.of(), ch.rx().drain());
+                } else {
+                    ch.rx().close();
+                }
+                assertEquals(1, w.count(), what);
+                assertNull(poll(recv, w).value(), what);
+                Future<Integer> many = ch.rx().recvMany(new ArrayList<>(), 4);
+                assertEquals(0, poll(many, w).value(), what);
+            }
+        }
+    }
+
+    @Test
+    void aReceiveWokenByTheCloseStillWaitsForAReservedSlotWithoutAHookAndEndsAtOnceWithOne() {
+        var plain = Mpsc.<String>channel(2);
+        Mpsc.Permit<String> p = ready(plain.tx().reserve());
+        CountingWaker w = new CountingWaker();
+        Future<String> recv = plain.rx().recv();
+        assertTrue(poll(recv, w).isPending());
+        plain.rx().close();
+        assertEquals(1, w.count());
+        assertTrue(poll(recv, w).isPending(), "the permit may still deliver");
+        p.close();
+        assertEquals(2, w.count());
+        assertNull(poll(recv, w).value());
+
+        var hooked = Mpsc.<String>channel(2, v -> { });
+        Mpsc.Permit<String> q = ready(hooked.tx().reserve());
+        CountingWaker x = new CountingWaker();
+        Future<String> done = hooked.rx().recv();
+        assertTrue(poll(done, x).isPending());
+        hooked.rx().close();
+        assertEquals(1, x.count());
+        assertNull(poll(done, x).value(), "with a hook, a closed receiver is done");
+        q.close();
+    }
+
+    /** A future that wakes itself on its first poll and runs {@code action} on its second. */
+    static Future<Void> onSecondPoll(Runnable action) {
+        int[] polls = {0};
+        return Future.pollFn(cx -> {
+            if (polls[0]++ == 0) {
+                cx.waker().wake();
+                return Poll.pending();
+            }
+            action.run();
+            return Poll.ready(null);
+        });
+    }
+
+    /**
+     * Joins {@code recv} with a step that runs {@code close} once the receive has
+     * registered, on a paused runtime: a receive the close does not wake would leave
+     * every task parked, and the clock would then run out the timeout at once.
+     */
+    static void assertAReceiveJoinedWithTheCloseAnswersNull(Future<String> recv, Runnable close) {
+        try (Runtime rt = paused()) {
+            rt.blockOn(() -> {
+                try {
+                    var both = dev.weft.time.Time.timeout(Duration.ofSeconds(10),
+                            dev.weft.Join.join(recv, onSecondPoll(close))).await();
+                    assertNull(both.first());
+                } catch (Elapsed e) {
+                    fail("the receive was not woken by the close of its receiver, joined with it");
+                }
+            });
+        }
+    }
+
+    @Test
+    void aReceiveJoinedWithTheReceiversCloseIsWokenAndAnswersNull() {
+        var ch = Mpsc.<String>channel(4);
+        assertAReceiveJoinedWithTheCloseAnswersNull(ch.rx().recv(), ch.rx()::close);
+        assertTrue(ch.rx().isClosedAndDrained());
+    }
+
+    @Test
+    void aReceiveJoinedWithTheReceiversDrainIsWokenAndAnswersNull() {
+        var ch = Mpsc.<String>channel(4, v -> { });
+        assertAReceiveJoinedWithTheCloseAnswersNull(ch.rx().recv(), ch.rx()::drain);
+        assertTrue(ch.rx().isClosedAndDrained());
+    }
+
+    @Test
+    void aReceiveParkedInAnotherTaskIsWokenByTheReceiversClose() {
+        try (Runtime rt = paused()) {
+            rt.blockOn(() -> {
+                var ch = Mpsc.<String>channel(4);
+                Parked<String> recv = new Parked<>(ch.rx().recv());
+                JoinHandle<String> reader = Task.spawn(() -> recv.await());
+                awaitTrue(recv.parked);
+                ch.rx().close();
+                try {
+                    assertNull(dev.weft.time.Time.timeout(Duration.ofSeconds(10), reader).await());
+                } catch (Elapsed e) {
+                    fail("the receive parked in the other task was not woken by the receiver's close");
+                }
+            });
+        }
+    }
+
+    @Test
+    void aSendFailedByTheCloseSaysWhichEndClosedTheChannelFirst() {
+        var rxFirst = Mpsc.<String>channel(1);
+        Future<Void> early = rxFirst.tx().send("a");
+        rxFirst.rx().close();
+        rxFirst.tx().close();
+        SendError e = assertThrows(SendError.class, () -> poll(early, new CountingWaker()));
+        assertTrue(e.getMessage().contains("the receiver closed it"), e.getMessage());
+        assertEquals("a", e.value());
+
+        var txFirst = Mpsc.<String>channel(1);
+        Future<Void> late = txFirst.tx().send("b");
+        txFirst.tx().close();
+        txFirst.rx().close();
+        SendError f = assertThrows(SendError.class, () -> poll(late, new CountingWaker()));
+        assertTrue(f.getMessage().contains("every sender was closed"), f.getMessage());
+        assertEquals("b", f.value());
     }
 
     // ---- receive variants ------------------------------------------------------------

@@ -111,6 +111,40 @@ class MpscUnboundedTest {
     }
 
     @Test
+    void aReceivePendingWhenTheReceiverClosesOrDrainsIsWokenAndAnswersNull() {
+        for (boolean hook : new boolean[] {false, true}) {
+            for (boolean drain : new boolean[] {false, true}) {
+                String what = (drain ? "drain" : "close") + (hook ? " with a hook" : "");
+                var ch = hook ? Mpsc.<String>unboundedChannel(v -> { }) : Mpsc.<String>unboundedChannel();
+                CountingWaker w = new CountingWaker();
+                Future<String> recv = ch.rx().recv();
+                assertTrue(poll(recv, w).isPending());
+                if (drain) {
+                    assertEquals(List.of(), ch.rx().drain());
+                } else {
+                    ch.rx().close();
+                }
+                assertEquals(1, w.count(), what);
+                assertNull(poll(recv, w).value(), what);
+            }
+        }
+    }
+
+    @Test
+    void aReceiveJoinedWithTheCloseOfAReceiverWithAHookIsWokenAndAnswersNull() {
+        var ch = Mpsc.<String>unboundedChannel(v -> { });
+        MpscTest.assertAReceiveJoinedWithTheCloseAnswersNull(ch.rx().recv(), ch.rx()::close);
+        assertTrue(ch.rx().isClosedAndDrained());
+    }
+
+    @Test
+    void aReceiveJoinedWithTheCloseOfAReceiverWithoutAHookIsWokenAndAnswersNull() {
+        var ch = Mpsc.<String>unboundedChannel();
+        MpscTest.assertAReceiveJoinedWithTheCloseAnswersNull(ch.rx().recv(), ch.rx()::close);
+        assertTrue(ch.rx().isClosedAndDrained());
+    }
+
+    @Test
     void drainAndRecvMany() {
         var ch = Mpsc.<Integer>unboundedChannel();
         for (int i = 0; i < 5; i++) {

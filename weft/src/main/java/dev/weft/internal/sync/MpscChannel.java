@@ -53,10 +53,15 @@ public final class MpscChannel<T> {
      *            rxWaker, which it writes when its waker changes), before it reads
      *            the semaphore's state, which every send and receive CASes (I2 then
      *            costs no shared-line read while the channel is open).
+     *            TX_GONE_AFTER_RX is set with TX_GONE (one CAS) when CLOSING was
+     *            already set: the receiver began to close first. It only picks the
+     *            words of a SendError's message (closedError).
      *   senders  strong sender handles; sticky at 0 (a weak sender cannot upgrade).
      *   rxWaker  the receiver's waker, set by a pending receive, taken (getAndSet
      *            null) and woken by whoever may have made it ready: a push, the last
-     *            sender closing, a slot given back after close.
+     *            sender closing, a slot given back after close, the receiver's own
+     *            close() or drain() (a receive of the same task, joined with the
+     *            close, or a receive left pending while another task closes).
      *
      * Invariants.
      *   I1  A value is in exactly one place: a send future (or the caller of
@@ -87,6 +92,11 @@ public final class MpscChannel<T> {
      * the queue, and everything pushed later by sends admitted before the close,
      * goes to the hook. The last sender closing sets TX_GONE and closes admission
      * the same way (values stay readable; the receiver drains them, then null).
+     * Either close then wakes rxWaker, as a push does: a pending receive may now
+     * answer null. The receiver's close wakes it after DONE is set (and drain()
+     * after its own pops), so that the woken receive finds DONE and leaves the
+     * queue to the drainer; a receive that registers after that wake reads DONE
+     * in closedAndIdle(), in I3's order.
      *
      * DONE drains. After DONE the receiver no longer takes values; the consumer
      * role passes to "whoever drains": a push that sees DONE (after its push) and
@@ -142,6 +152,13 @@ public final class MpscChannel<T> {
      *     of another receive polled by the same task).
      *   - A give-back after close may make the channel idle (I2), so it wakes the
      *     receiver.
+     *   - A sendTimeout: the inner send keeps its value when dropped, and the
+     *     wrapper places it: in the SendError when the time ran out; on any other
+     *     failure of the timeout (the runtime's timers stopped), in the hook, or,
+     *     without one, in a SendError whose cause is the failure (an Error is
+     *     rethrown as it is, carrying that SendError as suppressed). A failure
+     *     whose send no longer holds its value (it was pushed, or a closed
+     *     channel's SendError carries it) is rethrown as it is.
      *
      * Tested by MpscTest, MpscUnboundedTest (each method and exception, close
      * stories, drops), MpscStressTest (counting under aborts and select losers),
@@ -153,6 +170,7 @@ public final class MpscChannel<T> {
     private static final int TX_GONE = 2;
     private static final int DONE = 4;
     private static final int CLOSING = 8;
+    private static final int TX_GONE_AFTER_RX = 16;
     private static final long ADMISSION_CLOSED = 1L;
     private static final long ONE = 2L;
     /** From this capacity on, the receiver gives slots back through the semaphore's deferred release. */
@@ -186,7 +204,7 @@ public final class MpscChannel<T> {
     private final Consumer<? super T> undelivered;
     /** What every recv() answers: see there. */
     private final Recv<T> recv = new Recv<>(this);
-    /** RX_CLOSED | TX_GONE | DONE | CLOSING; set by close paths, never cleared. */
+    /** RX_CLOSED | TX_GONE | DONE | CLOSING | TX_GONE_AFTER_RX; set by close paths, never cleared. */
     private volatile int flags;
     /** Strong senders; written by CAS (clone, upgrade) and getAndAdd (close). */
     private volatile int senders = 1;
@@ -242,7 +260,15 @@ public final class MpscChannel<T> {
     /** One strong sender closed; the last one closes the channel. */
     public void releaseSender() {
         if ((int) SENDERS.getAndAdd(this, -1) == 1) {
-            FLAGS.getAndBitwiseOr(this, TX_GONE);
+            // TX_GONE, and in the same step whether the receiver had begun to close
+            // first (for closedError's message).
+            for (;;) {
+                int f = flags;
+                int g = f | TX_GONE | ((f & CLOSING) != 0 ? TX_GONE_AFTER_RX : 0);
+                if (FLAGS.compareAndSet(this, f, g)) {
+                    break;
+                }
+            }
             closeAdmission();
             wakeReceiver();
         }
@@ -307,9 +333,16 @@ public final class MpscChannel<T> {
         return undelivered != null;
     }
 
-    /** The error of a send refused because admission is closed; carries {@code value}. */
+    /**
+     * The error of a send refused because admission is closed; carries {@code value}.
+     * It names whoever began to close the channel first: admission closed, so one of
+     * CLOSING and TX_GONE is set, and when both are, TX_GONE_AFTER_RX (set with
+     * TX_GONE) tells which came first.
+     */
     public SendError closedError(Object value) {
-        String why = (flags & TX_GONE) == 0 ? "the receiver closed it" : "every sender was closed";
+        int f = flags;
+        boolean byReceiver = (f & CLOSING) != 0 && ((f & TX_GONE) == 0 || (f & TX_GONE_AFTER_RX) != 0);
+        String why = byReceiver ? "the receiver closed it" : "every sender was closed";
         String what = value == null ? "no slot was reserved" : "the value was not sent and comes back with this error";
         return new SendError("the mpsc channel is closed (" + why + "); " + what, value);
     }
@@ -394,9 +427,18 @@ public final class MpscChannel<T> {
         }
     }
 
-    /** I2: admission closed and no permit out. */
+    /**
+     * Whether a receive that found the queue empty answers null: I2 (admission closed
+     * and no permit out), or DONE. DONE is read here too, in the same read of the
+     * flags, so that a receive that registers its waker after a close took it out
+     * (I3, with DONE in place of a link) still sees the close.
+     */
     private boolean closedAndIdle() {
-        if ((flags & (TX_GONE | CLOSING)) == 0) {
+        int f = flags;
+        if ((f & DONE) != 0) {
+            return true;
+        }
+        if ((f & (TX_GONE | CLOSING)) == 0) {
             return false; // admission is open: see CLOSING
         }
         if (semaphore != null) {
@@ -497,7 +539,7 @@ public final class MpscChannel<T> {
 
     /** What a receive answering null means: done, or closed with nothing on its way (I2). */
     public boolean isClosedAndDrained() {
-        return (flags & DONE) != 0 || closedAndIdle();
+        return closedAndIdle();
     }
 
     public int len() {
@@ -512,6 +554,12 @@ public final class MpscChannel<T> {
         closeReceiving();
         if (undelivered != null) {
             FLAGS.getAndBitwiseOr(this, DONE);
+        }
+        // A receive pending on this receiver (joined with this close, or in another
+        // task) may answer null now: closed and idle, or DONE. Woken after DONE, so
+        // that with a hook it answers null without touching the queue the drain empties.
+        wakeReceiver();
+        if (undelivered != null) {
             drainToHook();
         }
     }
@@ -531,6 +579,9 @@ public final class MpscChannel<T> {
         }
         if (undelivered != null) {
             FLAGS.getAndBitwiseOr(this, DONE);
+        }
+        wakeReceiver(); // as in closeReceiver(), once the queue is no longer this call's
+        if (undelivered != null) {
             drainToHook();
         }
         return out;
@@ -728,12 +779,17 @@ public final class MpscChannel<T> {
         }
     }
 
-    /** sendTimeout: a send under Time.timeout whose elapsed failure hands the value back. */
+    /**
+     * sendTimeout: a send under Time.timeout. The inner send keeps its value when it
+     * is dropped (keepValueOnDrop), and this wrapper places it however the timeout
+     * ends: see "Cancellation" in the notes.
+     */
     private static final class SendTimeout<T> implements Future<Void> {
         private final MpscChannel<T> chan;
         private final Send<T> send;
         private final Future<Void> timed;
         private final Duration timeout;
+        /** Owner-only: completed, failed or dropped. */
         private boolean finished;
 
         SendTimeout(MpscChannel<T> chan, T value, Duration timeout) {
@@ -754,16 +810,47 @@ public final class MpscChannel<T> {
                 return p;
             } catch (Elapsed e) {
                 finished = true;
-                T v = send.value;
-                send.value = null;
                 SendError err = new SendError("sendTimeout ran out: the mpsc channel stayed full for " + timeout
-                        + "; the value was not sent and comes back with this error", v);
+                        + "; the value was not sent and comes back with this error", takeValue());
                 err.initCause(e);
                 throw err;
             } catch (RuntimeException | Error e) {
                 finished = true;
-                throw e;
+                // A failure of the send itself leaves it no value: a closed channel's
+                // SendError carries it, or it was pushed (a waker or the hook threw
+                // after the push). Only a send the timeout let go still holds it.
+                T v = takeValue();
+                if (v == null) {
+                    throw e;
+                }
+                if (chan.undelivered != null) {
+                    try {
+                        chan.undelivered.accept(v);
+                    } catch (Throwable hookFailure) {
+                        e.addSuppressed(hookFailure);
+                    }
+                    throw e;
+                }
+                SendError err = new SendError("sendTimeout failed with " + e.getClass().getName()
+                        + " while it waited for a slot; the value was not sent and comes back with this error", v);
+                if (e instanceof Error) {
+                    e.addSuppressed(err); // an Error stays what it is; the value rides along
+                    throw e;
+                }
+                err.initCause(e);
+                throw err;
             }
+        }
+
+        /**
+         * The value, if the inner send still holds it, after making sure the send let
+         * go of its place and slot (a no-op if the timeout already dropped it).
+         */
+        private T takeValue() {
+            send.drop();
+            T v = send.value;
+            send.value = null;
+            return v;
         }
 
         @Override
