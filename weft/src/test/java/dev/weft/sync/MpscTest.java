@@ -400,6 +400,21 @@ class MpscTest {
     }
 
     @Test
+    void sendTimeoutOfZeroSucceedsWheneverTheChannelHasRoomEvenOnASpentBudget() {
+        // Every 128th await of the loop starts with the task's budget spent, so the send is
+        // refused without being tried; that is not "the channel stayed full".
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            var ch = Mpsc.<Integer>channel(1_000);
+            rt.blockOn(() -> {
+                for (int i = 0; i < 3 * Context.BUDGET; i++) {
+                    ch.tx().sendTimeout(i, Duration.ZERO).await();
+                }
+            });
+            assertEquals(3 * Context.BUDGET, ch.rx().len());
+        }
+    }
+
+    @Test
     void sendTimeoutCompletesWhenASlotFreesInTime() {
         try (Runtime rt = paused()) {
             rt.blockOn(() -> {
