@@ -673,7 +673,12 @@ public final class Mpsc {
             return chan.drain();
         }
 
-        /** Values in the channel now (a walk: O(len)). */
+        /**
+         * Values in the channel now (a walk: O(len)). Read by the receiver's owner it is
+         * exact; from another thread while values move it is a snapshot, which may count
+         * a value taken meanwhile, but never answers more than a bounded channel's
+         * capacity.
+         */
         public int len() {
             return chan.len();
         }

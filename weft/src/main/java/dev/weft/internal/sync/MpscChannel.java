@@ -542,8 +542,13 @@ public final class MpscChannel<T> {
         return closedAndIdle();
     }
 
+    /**
+     * The queue's size. A bounded queue never holds more than `capacity` (a value
+     * enters with a permit and gives it back only once popped), so the walk stops
+     * there: from another thread it could count pops made while it ran.
+     */
     public int len() {
-        return (flags & DONE) != 0 ? 0 : queue.size();
+        return (flags & DONE) != 0 ? 0 : queue.size(capacity > 0 ? capacity : Integer.MAX_VALUE);
     }
 
     /**

@@ -174,6 +174,15 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> {
      * while it ran (never fewer than were there).
      */
     public int size() {
+        return size(Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #size()}, but the walk stops at {@code limit}: for a caller that knows
+     * the queue never holds more (a bounded channel's capacity), since a walk from
+     * another thread that counts pops made while it ran could otherwise answer more.
+     */
+    public int size(int limit) {
         // head before tail: the walk must start at or before the tail it walks to. (Read
         // the other way round, a pop between the two reads put the start past the end,
         // and an observer thread walked off the queue's end and spun there for good.)
@@ -181,7 +190,7 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> {
         Node<T> last = tail;
         int n = 0;
         int spins = 0;
-        while (p != last) {
+        while (p != last && n < limit) {
             Node<T> next = p.next;
             if (next == null) {
                 // A push before `last` is half done: wait for its link.
