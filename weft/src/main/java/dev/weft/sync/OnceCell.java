@@ -55,10 +55,21 @@ public final class OnceCell<T> {
      * hands it to the oldest queued getOrInit (FIFO, no barging), whose initializer
      * runs next.
      *
-     * Order of a completion: value = v, then close() (which wakes the permit
-     * waiters), then drain the waitForValue() list (waiters, under `lock`). A
-     * waitForValue() poll reads `value` under the lock before it links itself, so it
-     * either sees the value or is linked before the drain: no lost wake-up.
+     * Order of a completion: value = v, then drain the waitForValue() list
+     * (waiters, under `lock`), then close() (which wakes the permit waiters), then
+     * wake the drained waiters. A waitForValue() poll reads `value` under the lock
+     * before it links itself, so it either sees the value or is linked before the
+     * drain: no lost wake-up.
+     *
+     * Wakers belong to other tasks and may throw. Every waiter is woken whatever a
+     * waker throws (the drained ones are woken even if the close threw); the first
+     * exception then propagates from complete() with the others suppressed. set()
+     * lets it reach its caller (the value is stored all the same, as set's doc says).
+     * The getOrInit poll whose initializer produced the value does not: it completes
+     * with the value and logs the waker's exception, since that exception belongs to
+     * another task and the poll's own work succeeded. A failing initializer's give-back
+     * (giveUp) keeps the initializer's failure as the exception and adds a waker's
+     * as suppressed. Every phase change comes before the release that may throw.
      *
      * GetOrInit moves ACQUIRING -> RUNNING -> DONE. Dropped while ACQUIRING: it
      * leaves the semaphore's queue and gives back a permit it had been assigned.
@@ -67,8 +78,11 @@ public final class OnceCell<T> {
      *
      * Tested by OnceCellTest (every method; concurrent getOrInit with failing and
      * dropped initializers; a counting stress test with random aborts: exactly one
-     * value, initializer runs = failures + aborts + 1).
+     * value, initializer runs = failures + aborts + 1; wakers that throw on the
+     * completion and on a failing initializer's give-back).
      */
+    private static final System.Logger LOG = System.getLogger(OnceCell.class.getName());
+
     private volatile T value;
     private final BatchSemaphore permit;
     private final SpinLock lock = new SpinLock();
@@ -104,6 +118,9 @@ public final class OnceCell<T> {
      * Stores {@code value} if the cell is empty and no initializer is running; wakes
      * everyone waiting for the value.
      *
+     * <p>If the waker of a waiting task throws, the exception propagates once every
+     * waiter was woken; the value is stored all the same.
+     *
      * @throws NullPointerException if {@code value} is null
      * @throws SetError carrying {@code value}, if the cell already holds a value
      *         ({@link SetError#isAlreadyInitialized()}), or is being written: a
@@ -130,10 +147,13 @@ public final class OnceCell<T> {
         return new SetError("this OnceCell already holds a value; it is written at most once", value, false);
     }
 
-    /** Stores the value; the caller holds the permit, which the close makes moot. */
+    /**
+     * Stores the value; the caller holds the permit, which the close makes moot.
+     * Wakes every waiter whatever their wakers throw; the first waker exception
+     * propagates afterwards, the others suppressed.
+     */
     private void complete(T v) {
         value = v;
-        permit.close();
         List<Waker> wake;
         lock.lock();
         try {
@@ -141,7 +161,24 @@ public final class OnceCell<T> {
         } finally {
             lock.unlock();
         }
-        WaiterList.wakeAll(wake);
+        Throwable failure = null;
+        try {
+            permit.close(); // wakes the queued getOrInit futures
+        } catch (Throwable t) {
+            failure = t;
+        }
+        try {
+            WaiterList.wakeAll(wake);
+        } catch (Throwable t) {
+            if (failure == null) {
+                failure = t;
+            } else {
+                failure.addSuppressed(t);
+            }
+        }
+        if (failure != null) {
+            throw Throwing.sneaky(failure);
+        }
     }
 
     /**
@@ -230,8 +267,8 @@ public final class OnceCell<T> {
             }
             T v = cell.value;
             if (v != null) {
-                dropAcquire(); // it may still be queued: the close that follows the store has not unlinked it yet
                 phase = DONE;
+                dropAcquire(); // it may still be queued: the close that follows the store has not unlinked it yet
                 return Poll.ready(v);
             }
             switch (pollAcquire(cx)) {
@@ -244,17 +281,16 @@ public final class OnceCell<T> {
                     break;
             }
             v = cell.value;
-            if (v != null) {
-                cell.permit.release(1);
+            if (v != null) { // defensive: only the permit's holder stores a value, and it never gives the permit back
                 phase = DONE;
+                releaseQuietly();
                 return Poll.ready(v);
             }
             phase = RUNNING;
             try {
                 running = Objects.requireNonNull(init.get(), "the OnceCell initializer returned a null future");
             } catch (Throwable t) {
-                giveUp();
-                throw Throwing.sneaky(t);
+                throw giveUp(t);
             }
             return pollInitializer(cx);
         }
@@ -264,28 +300,54 @@ public final class OnceCell<T> {
             try {
                 p = running.poll(cx);
             } catch (Throwable t) {
-                giveUp();
-                throw Throwing.sneaky(t);
+                throw giveUp(t);
             }
             if (p.isPending()) {
                 return Poll.pending();
             }
             T v = p.value();
             if (v == null) {
-                giveUp();
-                throw new NullPointerException("the OnceCell initializer completed with null; values are never null");
+                throw giveUp(new NullPointerException(
+                        "the OnceCell initializer completed with null; values are never null"));
             }
             running = null;
             phase = DONE;
-            cell.complete(v);
+            try {
+                cell.complete(v);
+            } catch (RuntimeException e) {
+                // Another task's waker: the value is stored and every waiter woken. This
+                // poll's own work succeeded, so it completes; the failure is reported.
+                LOG.log(System.Logger.Level.WARNING, "the waker of a task waiting for a OnceCell's value threw;"
+                        + " the value is stored and every waiter was woken", e);
+            }
             return Poll.ready(v);
         }
 
-        /** The initializer failed: the permit goes to the next waiter. */
-        private void giveUp() {
+        /** Gives the permit back, logging a waker's exception: for a poll that succeeds. */
+        private void releaseQuietly() {
+            try {
+                cell.permit.release(1);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the waker of a task waiting to initialize a OnceCell threw;"
+                        + " it was woken all the same", e);
+            }
+        }
+
+        /**
+         * The initializer failed with {@code cause}: the permit goes to the next waiter,
+         * then {@code cause} is thrown (declared as returned, for {@code throw giveUp(t)}).
+         * A waker's exception from the hand-off is added to it as suppressed: the
+         * initializer's failure stays this future's outcome.
+         */
+        private RuntimeException giveUp(Throwable cause) {
             running = null;
             phase = DONE;
-            cell.permit.release(1);
+            try {
+                cell.permit.release(1);
+            } catch (Throwable t) {
+                cause.addSuppressed(t);
+            }
+            return Throwing.sneaky(cause);
         }
 
         @Override
@@ -297,10 +359,23 @@ public final class OnceCell<T> {
             } else if (p == RUNNING) {
                 Future<? extends T> f = running;
                 running = null;
+                Throwable failure = null;
                 try {
                     f.drop();
-                } finally {
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                try {
                     cell.permit.release(1);
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    } else {
+                        failure.addSuppressed(t);
+                    }
+                }
+                if (failure != null) {
+                    throw Throwing.sneaky(failure);
                 }
             }
         }

@@ -4,6 +4,8 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.internal.sync.BatchSemaphore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A counting semaphore for tasks (Tokio's {@code Semaphore}): limits how many tasks
@@ -26,6 +28,13 @@ import dev.weft.internal.sync.BatchSemaphore;
  * for good, as after {@link #forgetPermits}). {@link #addPermits} adds permits that
  * were never acquired.
  *
+ * <p><b>At most {@link #MAX_PERMITS} in all.</b> A semaphore never has more than
+ * {@code MAX_PERMITS} permits counting every one that exists: free, held by
+ * {@link Permit}s, and handed to acquires that have not completed yet. That total is
+ * the initial count plus those added, less those forgotten; {@link #addPermits}
+ * refuses to pass the maximum. So giving permits back never fails: closing a permit,
+ * or dropping an acquire that had been handed permits, always has room.
+ *
  * <p><b>Closing.</b> {@link #close()} makes every acquire still waiting for permits,
  * and every later one, fail with {@link AcquireError}. An acquire that had been
  * handed all its permits before the close (served, but not yet polled since)
@@ -37,16 +46,62 @@ import dev.weft.internal.sync.BatchSemaphore;
  * acquire in another task that obtains those permits.
  */
 public final class Semaphore {
+    /*
+     * Implementation notes.
+     *
+     * The permits and the fair queue are a BatchSemaphore (the one under Mutex,
+     * RwLock, OnceCell and the bounded mpsc channel); this class adds the Permit
+     * objects and `total`: how many permits the semaphore has in all, initial +
+     * added - forgotten (forgetPermits and Permit.forget). A permit that exists is
+     * free, held (a Permit, or an acquire that completed), or assigned to an acquire
+     * that is queued or served but not yet polled. Invariant:
+     *
+     *     permits that exist <= total <= MAX_PERMITS
+     *
+     * so no give-back can overflow the BatchSemaphore (which therefore checks none:
+     * see its "No overflow"). Under concurrency the order keeps it: addPermits raises
+     * `total` (a CAS refusing to pass MAX_PERMITS) before it releases the permits,
+     * and a forget lowers `total` after the permits are gone. A race between them
+     * can only make addPermits refuse what would fit a moment later, never let one
+     * through that does not. (Checking only the free count, as before, let
+     * addPermits fill the semaphore while permits were held or assigned; giving
+     * those back then failed: a Permit's close was refused, and the drop of an
+     * acquire that had been handed permits threw.)
+     *
+     * Permit.close sets its count to 0 before it releases. The release may call
+     * waiters' wakers, and a waker's exception propagates to the closer after every
+     * waiter served was woken; by then the permits are the waiters', so a second
+     * close must find nothing to give back.
+     *
+     * Tested by SemaphoreTest (the refusals of addPermits with permits held and with
+     * an acquire assigned but not polled, forget lowering the total, a full
+     * semaphore's give-backs, a close whose waker throws).
+     */
     /** The most permits a semaphore can hold: 2<sup>30</sup> - 1. */
     public static final int MAX_PERMITS = BatchSemaphore.MAX_PERMITS;
+    private static final VarHandle TOTAL;
+
+    static {
+        try {
+            TOTAL = MethodHandles.lookup().findVarHandle(Semaphore.class, "total", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final BatchSemaphore permits;
+    /**
+     * Permits in all: initial + added - forgotten; see the notes. Raised by a CAS in
+     * addPermits, lowered by getAndAdd in forgetPermits and Permit.forget.
+     */
+    private volatile int total;
 
     /**
      * @throws IllegalArgumentException if {@code permits} is negative or above {@link #MAX_PERMITS}
      */
     public Semaphore(int permits) {
         this.permits = new BatchSemaphore(permits);
+        this.total = permits;
     }
 
     /** Permits available now (none while a waiter is queued). */
@@ -105,15 +160,65 @@ public final class Semaphore {
     /**
      * Adds {@code n} permits, which go to the waiters first.
      *
-     * @throws IllegalArgumentException if the total would exceed {@link #MAX_PERMITS}
+     * <p>The semaphore's permits in all, free or not, may not exceed
+     * {@link #MAX_PERMITS} (see the class doc): permits that are held, or handed to
+     * acquires that have not completed, count too, since they will be given back.
+     * If a waiter's waker throws, the exception propagates once every waiter served
+     * was woken; the permits have been added all the same.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative, or if the semaphore
+     *     would then have more than {@link #MAX_PERMITS} permits in all (nothing is
+     *     added)
      */
     public void addPermits(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("cannot add a negative number of permits (" + n
+                    + "); forgetPermits removes permits");
+        }
+        if (n == 0) {
+            return;
+        }
+        for (;;) {
+            int t = total;
+            if (n > MAX_PERMITS - t) {
+                throw new IllegalArgumentException(tooMany(n, t));
+            }
+            if (TOTAL.compareAndSet(this, t, t + n)) {
+                break; // raised before the permits exist: see the notes
+            }
+        }
         permits.release(n);
     }
 
-    /** Removes up to {@code n} available permits for good; answers how many were removed. */
+    private String tooMany(int n, int t) {
+        int free = Math.min(availablePermits(), t); // a snapshot beside t, which a racing add may pass
+        return "cannot add " + n + " permits: this semaphore has " + t + " in all (" + free + " free, "
+                + (t - free) + " held or handed to acquires, to be given back), and " + n + " more would exceed"
+                + " MAX_PERMITS (" + MAX_PERMITS + ")";
+    }
+
+    /**
+     * Removes up to {@code n} available permits for good; answers how many were
+     * removed. Permits that are held, or handed to waiting acquires, are not touched
+     * ({@link Permit#forget()} forgets held ones). The permits removed no longer
+     * count towards {@link #MAX_PERMITS}.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public int forgetPermits(int n) {
-        return permits.forget(n);
+        if (n < 0) {
+            throw new IllegalArgumentException("cannot forget a negative number of permits (" + n + ")");
+        }
+        int removed = permits.forget(Math.min(n, MAX_PERMITS)); // never more exist
+        forgotten(removed);
+        return removed;
+    }
+
+    /** Lowers the total after {@code n} permits are gone for good: see the notes. */
+    private void forgotten(int n) {
+        if (n > 0) {
+            TOTAL.getAndAdd(this, -n);
+        }
     }
 
     /**
@@ -183,9 +288,7 @@ public final class Semaphore {
          * Takes the permits of {@code other} (from the same semaphore) into this one.
          *
          * @throws IllegalArgumentException if {@code other} comes from another semaphore,
-         *     is this permit itself, or the two hold more than {@link #MAX_PERMITS}
-         *     together (after {@link Semaphore#addPermits} a semaphore can have handed
-         *     out that many)
+         *     or is this permit itself
          */
         public void merge(Permit other) {
             if (other == this) {
@@ -194,32 +297,34 @@ public final class Semaphore {
             if (other.semaphore != semaphore) {
                 throw new IllegalArgumentException("cannot merge permits of two different semaphores");
             }
-            if ((long) count + other.count > MAX_PERMITS) {
-                throw new IllegalArgumentException("cannot merge a permit of " + other.count + " into one of " + count
-                        + ": together they exceed MAX_PERMITS (" + MAX_PERMITS + "); keep them apart");
-            }
-            count += other.count;
+            count += other.count; // both from one semaphore, which never has more than MAX_PERMITS
             other.count = 0;
         }
 
-        /** Lets the permits go without giving them back: the semaphore has that many fewer. */
+        /**
+         * Lets the permits go without giving them back: the semaphore has that many
+         * fewer, and they no longer count towards its {@link #MAX_PERMITS}.
+         */
         public void forget() {
+            int n = count;
             count = 0;
+            semaphore.forgotten(n);
         }
 
         /**
-         * Gives the permits back to the semaphore; later calls do nothing.
+         * Gives the permits back to the semaphore, to its waiters first; later calls
+         * do nothing. Never refused: the semaphore always has room for them.
          *
-         * @throws IllegalArgumentException if the semaphore would then hold more than
-         *     {@link #MAX_PERMITS} (permits were added meanwhile); this permit keeps its
-         *     permits, to be {@linkplain #split split} or forgotten
+         * <p>If the waker of a waiter the permits go to throws, the exception
+         * propagates once every waiter served was woken. The permits have been given
+         * back all the same, and this permit holds none.
          */
         @Override
         public void close() {
             int n = count;
             if (n > 0) {
-                semaphore.permits.release(n); // first: if it refuses, the permits are still here
-                count = 0;
+                count = 0; // first: a waker's exception from the release must not let a later close give them again
+                semaphore.permits.release(n);
             }
         }
 

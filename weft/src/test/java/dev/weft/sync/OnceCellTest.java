@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
 import dev.weft.ManualFuture;
 import dev.weft.Poll;
 import dev.weft.RuntimePerTest;
+import dev.weft.Waker;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -138,6 +140,67 @@ class OnceCellTest extends RuntimePerTest {
         assertEquals("config server down", e.getMessage());
         assertEquals(1, w2.count(), "the permit went to the next waiter");
         assertEquals("second", second.poll(w2.context()).value());
+        assertEquals("second", c.get());
+    }
+
+    private static final Waker THROWING = () -> {
+        throw new IllegalStateException("a waker that fails");
+    };
+
+    @Test
+    void aThrowingWakerOfAQueuedGetOrInitNeitherStrandsTheValueWaitersNorFailsTheInitializer() {
+        OnceCell<String> c = new OnceCell<>();
+        ManualFuture<String> init = new ManualFuture<>();
+        Future<String> a = c.getOrInit(() -> init);
+        CountingWaker wa = new CountingWaker();
+        assertTrue(a.poll(wa.context()).isPending());
+        Future<String> b = c.getOrInit(() -> {
+            throw new AssertionError("b must not initialize");
+        });
+        assertTrue(b.poll(Context.of(THROWING)).isPending());
+        Future<String> v = c.waitForValue();
+        CountingWaker wv = new CountingWaker();
+        assertTrue(v.poll(wv.context()).isPending());
+        init.complete("x");
+        assertEquals("x", a.poll(wa.context()).value(), "another task's waker does not fail the initializer's poll");
+        assertEquals("x", c.get());
+        assertTrue(wv.isWoken(), "the waitForValue() waiter is woken although a getOrInit's waker threw");
+        assertEquals("x", v.poll(wv.context()).value());
+        assertEquals("x", b.poll(Context.of(Waker.noop())).value());
+        assertEquals(0, c.waiterCount());
+    }
+
+    @Test
+    void setWakesEveryWaiterThoughAWakerThrowsAndThenPassesTheExceptionOn() {
+        OnceCell<String> c = new OnceCell<>();
+        Future<String> first = c.waitForValue();
+        Future<String> second = c.waitForValue();
+        CountingWaker w = new CountingWaker();
+        assertTrue(first.poll(Context.of(THROWING)).isPending());
+        assertTrue(second.poll(w.context()).isPending());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.set("v"));
+        assertEquals("a waker that fails", e.getMessage());
+        assertEquals("v", c.get(), "stored all the same");
+        assertTrue(w.isWoken());
+        assertEquals("v", first.poll(Context.of(Waker.noop())).value());
+        assertEquals("v", second.poll(w.context()).value());
+    }
+
+    @Test
+    void aFailingInitializerKeepsItsOwnFailureWhenTheNextWaitersWakerThrows() {
+        OnceCell<String> c = new OnceCell<>();
+        ManualFuture<String> init = new ManualFuture<>();
+        Future<String> first = c.getOrInit(() -> init);
+        Future<String> second = c.getOrInit(() -> Future.ready("second"));
+        CountingWaker w1 = new CountingWaker();
+        assertTrue(first.poll(w1.context()).isPending());
+        assertTrue(second.poll(Context.of(THROWING)).isPending());
+        init.fail(new IOException("config server down"));
+        IOException e = assertThrows(IOException.class, () -> first.poll(w1.context()));
+        assertEquals("config server down", e.getMessage());
+        assertEquals(1, e.getSuppressed().length);
+        assertEquals("a waker that fails", e.getSuppressed()[0].getMessage());
+        assertEquals("second", second.poll(Context.of(Waker.noop())).value(), "the permit went to the next waiter");
         assertEquals("second", c.get());
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
+import dev.weft.Waker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -87,6 +88,26 @@ class RwLockTest {
         assertTrue(otherWriter.poll(Context.of(new CountingWaker())).isPending(), "still a reader inside");
         r.close();
         assertEquals("written", otherWriter.poll(Context.of(new CountingWaker())).value().get());
+    }
+
+    @Test
+    void aDowngradeWhoseHandOffMeetsAThrowingWakerLeavesTheCallerHoldingNothing() {
+        RwLock<Integer> l = new RwLock<>(0, 4);
+        RwLock.WriteGuard<Integer> w = l.tryWrite();
+        assertNotNull(w);
+        Future<RwLock.ReadGuard<Integer>> r = l.read();
+        Waker throwing = () -> {
+            throw new IllegalStateException("a waker that fails");
+        };
+        assertTrue(r.poll(Context.of(throwing)).isPending());
+        IllegalStateException e = assertThrows(IllegalStateException.class, w::downgrade);
+        assertEquals("a waker that fails", e.getMessage());
+        assertThrows(IllegalStateException.class, w::get, "the write guard is gone");
+        w.close();                                    // does nothing: it holds no lock
+        RwLock.ReadGuard<Integer> reader = r.poll(Context.of(Waker.noop())).value(); // the hand-off happened
+        assertEquals("RwLock[1 readers]", l.toString(), "the woken reader alone holds a read lock");
+        reader.close();
+        assertNotNull(l.tryWrite(), "the read lock the downgrade would have given was released too");
     }
 
     @Test

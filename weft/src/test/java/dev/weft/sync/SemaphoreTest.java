@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import static dev.weft.Select.on;
 import static dev.weft.Select.select;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
+import dev.weft.Waker;
 import dev.weft.runtime.Runtime;
 import dev.weft.task.CancelledException;
 import dev.weft.task.JoinError;
@@ -19,7 +21,10 @@ import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -151,20 +156,168 @@ class SemaphoreTest {
     }
 
     @Test
-    void mergingPastMaxPermitsIsRefusedAndAPermitTheSemaphoreCannotTakeBackKeepsItsPermits() {
+    void mergingEveryPermitOfAFullSemaphoreIntoOneGivesThemAllBack() {
         Semaphore s = new Semaphore(Semaphore.MAX_PERMITS);
-        Semaphore.Permit a = s.tryAcquireMany(Semaphore.MAX_PERMITS);
-        s.addPermits(1);
+        Semaphore.Permit a = s.tryAcquireMany(Semaphore.MAX_PERMITS - 1);
         Semaphore.Permit b = s.tryAcquire();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.merge(b));
-        assertTrue(e.getMessage().contains("MAX_PERMITS"), e.getMessage());
+        a.merge(b);                                   // never more than the semaphore has in all
         assertEquals(Semaphore.MAX_PERMITS, a.count());
-        assertEquals(1, b.count());
-        s.addPermits(1);                              // now a cannot go back: the total would pass the maximum
-        assertThrows(IllegalArgumentException.class, a::close);
-        assertEquals(Semaphore.MAX_PERMITS, a.count(), "refused, the permit still holds its permits");
-        b.close();
-        assertEquals(2, s.availablePermits());
+        assertEquals(0, b.count());
+        assertThrows(IllegalArgumentException.class, () -> s.addPermits(1), "held permits count: it is full");
+        a.close();
+        assertEquals(Semaphore.MAX_PERMITS, s.availablePermits());
+        assertEquals(0, a.count());
+    }
+
+    @Test
+    void addPermitsIsRefusedWhenPermitsHeldWouldTakeTheTotalPastTheMaximum() {
+        Semaphore s = new Semaphore(10);
+        Semaphore.Permit held = s.tryAcquireMany(7);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.addPermits(Semaphore.MAX_PERMITS - 9));
+        assertTrue(e.getMessage().contains("10 in all (3 free, 7 held"), e.getMessage());
+        assertTrue(e.getMessage().contains("MAX_PERMITS"), e.getMessage());
+        assertEquals(3, s.availablePermits(), "nothing was added");
+        s.addPermits(Semaphore.MAX_PERMITS - 10);     // exactly to the maximum
+        held.close();                                 // and the held ones still fit
+        assertEquals(Semaphore.MAX_PERMITS, s.availablePermits());
+        assertEquals(0, held.count());
+    }
+
+    @Test
+    void addPermitsCountsPermitsHandedToAnAcquireThatHasNotPolledYet() {
+        Semaphore s = new Semaphore(0);
+        Future<Semaphore.Permit> acq = s.acquireMany(3);
+        CountingWaker w = new CountingWaker();
+        assertTrue(acq.poll(w.context()).isPending());
+        s.addPermits(3);                              // handed to the acquire, which has not polled since
+        assertTrue(w.isWoken());
+        assertEquals(0, s.availablePermits());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.addPermits(Semaphore.MAX_PERMITS - 2));
+        assertTrue(e.getMessage().contains("3 in all (0 free, 3 held or handed to acquires"), e.getMessage());
+        s.addPermits(Semaphore.MAX_PERMITS - 3);
+        Semaphore.Permit p = acq.poll(w.context()).value();
+        assertEquals(3, p.count());
+        p.close();
+        assertEquals(Semaphore.MAX_PERMITS, s.availablePermits());
+    }
+
+    @Test
+    void droppingAnAcquireHandedItsPermitsGivesThemBackWithoutThrowingEvenToAFullSemaphore() {
+        Semaphore s = new Semaphore(0);
+        Future<Semaphore.Permit> acq = s.acquireMany(2);
+        assertTrue(acq.poll(new CountingWaker().context()).isPending());
+        s.addPermits(2);                              // handed to `acq`, which has not polled since
+        assertThrows(IllegalArgumentException.class, () -> s.addPermits(Semaphore.MAX_PERMITS - 1),
+                "the 2 handed out count towards the maximum");
+        s.addPermits(Semaphore.MAX_PERMITS - 2);      // full, counting the 2
+        assertDoesNotThrow(acq::drop, "a drop gives back what it was handed, and never throws");
+        assertEquals(Semaphore.MAX_PERMITS, s.availablePermits());
+    }
+
+    @Test
+    void forgottenPermitsNoLongerCountTowardsTheMaximum() {
+        Semaphore s = new Semaphore(Semaphore.MAX_PERMITS);
+        assertEquals(5, s.forgetPermits(5));
+        assertThrows(IllegalArgumentException.class, () -> s.addPermits(6));
+        s.addPermits(5);
+        Semaphore.Permit p = s.tryAcquireMany(10);
+        p.forget();                                   // held permits forgotten: gone from the total too
+        assertEquals(0, p.count());
+        assertThrows(IllegalArgumentException.class, () -> s.addPermits(11));
+        s.addPermits(10);
+        assertEquals(Semaphore.MAX_PERMITS, s.availablePermits());
+        p.forget();                                   // a second forget has nothing left to forget
+        assertThrows(IllegalArgumentException.class, () -> s.addPermits(1));
+        assertEquals(Semaphore.MAX_PERMITS, s.forgetPermits(Integer.MAX_VALUE), "up to n: all there are");
+        s.addPermits(Semaphore.MAX_PERMITS);
+    }
+
+    @Test
+    void negativeCountsToAddOrForgetAreRefused() {
+        Semaphore s = new Semaphore(1);
+        IllegalArgumentException add = assertThrows(IllegalArgumentException.class, () -> s.addPermits(-1));
+        assertTrue(add.getMessage().contains("cannot add a negative number of permits (-1)"), add.getMessage());
+        IllegalArgumentException forget = assertThrows(IllegalArgumentException.class, () -> s.forgetPermits(-1));
+        assertTrue(forget.getMessage().contains("cannot forget a negative number of permits (-1)"),
+                forget.getMessage());
+        assertEquals(1, s.availablePermits());
+    }
+
+    @Test
+    void aPermitWhoseCloseThrewFromAWaitersWakerIsNotGivenBackTwice() {
+        Semaphore s = new Semaphore(1);
+        Semaphore.Permit held = s.tryAcquire();
+        assertNotNull(held);
+        Future<Semaphore.Permit> waiting = s.acquire();
+        Waker throwing = () -> {
+            throw new IllegalStateException("a waker that fails");
+        };
+        assertTrue(waiting.poll(Context.of(throwing)).isPending());
+        assertThrows(IllegalStateException.class, held::close); // the permit went to `waiting` all the same
+        assertEquals(0, held.count());
+        held.close();                                 // "later calls do nothing"
+        Semaphore.Permit got = waiting.poll(Context.of(Waker.noop())).value();
+        assertEquals(1, got.count());
+        assertEquals(0, s.availablePermits(), "a 1-permit semaphore whose permit is held has none free");
+        got.close();
+        assertEquals(1, s.availablePermits());
+    }
+
+    @Test
+    void theTotalStaysWithinTheMaximumWhileAddsForgetsAndGiveBacksRace() throws Exception {
+        int held = 3;
+        Semaphore s = new Semaphore(Semaphore.MAX_PERMITS - 4);
+        int rounds = 20_000;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger added = new AtomicInteger();
+        AtomicInteger forgotten = new AtomicInteger();
+        Thread adder = new Thread(() -> {
+            try {
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                    try {
+                        s.addPermits(2);
+                        added.addAndGet(2);
+                    } catch (IllegalArgumentException full) {
+                        // refused: the total would pass the maximum
+                    }
+                    forgotten.addAndGet(s.forgetPermits(1));
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        });
+        Thread holder = new Thread(() -> {
+            try {
+                start.await();
+                for (int i = 0; i < rounds; i++) {
+                    Semaphore.Permit p = s.tryAcquireMany(held);
+                    if (p != null) {
+                        int free = s.availablePermits();
+                        if (free > Semaphore.MAX_PERMITS - held) {
+                            throw new AssertionError(free + " free beside " + held + " held");
+                        }
+                        p.close();                    // never refused
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        });
+        adder.start();
+        holder.start();
+        start.countDown();
+        adder.join(TimeUnit.SECONDS.toMillis(50));
+        holder.join(TimeUnit.SECONDS.toMillis(50));
+        assertFalse(adder.isAlive() || holder.isAlive(), "the threads did not finish");
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(Semaphore.MAX_PERMITS - 4 + added.get() - forgotten.get(), s.availablePermits());
+        assertTrue(s.availablePermits() <= Semaphore.MAX_PERMITS);
     }
 
     @Test
@@ -189,7 +342,9 @@ class SemaphoreTest {
             assertTrue(acq.poll(Context.of(w)).isPending());
             s.addPermits(1);                          // assigned to the waiter, which still needs 1
             s.close();
-            s.addPermits(Semaphore.MAX_PERMITS);      // permits still count after the close: full
+            assertThrows(IllegalArgumentException.class, () -> s.addPermits(Semaphore.MAX_PERMITS),
+                    "the assigned permit counts");
+            s.addPermits(Semaphore.MAX_PERMITS - 1);  // permits still count after the close: full
             if (pollIt) {
                 assertThrows(AcquireError.class, () -> acq.poll(Context.of(w)));
             }

@@ -93,9 +93,9 @@ public final class BatchSemaphore {
      * be linearizable: a permit can enter `freed` and be pulled into `state` between
      * the two reads, and "full" would then be an answer true at no instant.
      * The releaser gives back only permits that were acquired (the channel's
-     * receiver frees the slot of a value it took), so no overflow check is needed
-     * on the pull. forget() takes from `state` only (no deferred-release user
-     * forgets permits).
+     * receiver frees the slot of a value it took), so the pull cannot overflow
+     * (see "No overflow" below). forget() takes from `state` only (no
+     * deferred-release user forgets permits).
      * Measured on W3 (bounded mpsc fan-in): see ADR 0004, "Fourth pass".
      *
      * close(): sets CLOSED, unlinks and wakes every waiter; their polls then fail and
@@ -103,12 +103,29 @@ public final class BatchSemaphore {
      * still counted (a guard dropped after close returns its permit), but no
      * acquire succeeds any more.
      *
-     * Wakers are called after the lock is released.
+     * No overflow. Nothing here checks that a release fits: each user keeps the
+     * permits it has in all (free, held, and assigned to waiters) at or below
+     * MAX_PERMITS, so no give-back can overflow. Mutex (1), RwLock (maxReaders),
+     * OnceCell (1) and the bounded mpsc channel (its capacity) have fixed totals and
+     * give back only what they acquired; Semaphore tracks its total (the initial
+     * count plus those added, less those forgotten) and refuses an addPermits that
+     * would pass MAX_PERMITS before it releases anything. A check here could only fail on a give-back that must not
+     * fail (a drop, a guard's close, a poll failing after a close), and in
+     * assignLocked it would fail after waiters had been unlinked, leaving them never
+     * woken. (Until Semaphore kept its total, addPermits could fill the semaphore
+     * while permits were held or assigned, and the give-backs then had to be capped
+     * on a closed semaphore and were refused on an open one: a Permit's close threw,
+     * a dropped acquire's drop threw.)
+     *
+     * Wakers are called after the lock is released, with every change already made:
+     * a waker that throws (its exception reaches the releaser once every collected
+     * waker was called, WaiterList.wakeAll) leaves no state half-changed.
      *
      * Tested by BatchSemaphoreTest (FIFO with mixed sizes, drop while queued or
-     * assigned, close; deferred release: pulls, hand-outs to waiters, a releaser
-     * caught between its getAndAdd and the lock, against a newcomer, the count and
-     * a close), SemaphoreLincheckTest and DeferredReleaseLincheckTest (try-acquires,
+     * assigned, close, a give-back filling a closed semaphore to the maximum, a
+     * waker that throws in a release; deferred release: pulls, hand-outs to
+     * waiters, a releaser caught between its getAndAdd and the lock, against a
+     * newcomer, the count and a close), SemaphoreLincheckTest and DeferredReleaseLincheckTest (try-acquires,
      * deferred and plain releases, close and the count; it has no waiting acquires,
      * so MARK is covered by the unit tests and by the channel's stress tests).
      */
@@ -333,8 +350,12 @@ public final class BatchSemaphore {
 
     /**
      * Gives {@code n} permits back (or adds them): to the waiters first, oldest first.
+     * The caller keeps the permits this semaphore has in all at or below
+     * {@link #MAX_PERMITS} (see "No overflow" in the notes): nothing checks it here.
+     * A waker's exception propagates once every waiter served was woken; the permits
+     * have been handed out by then.
      *
-     * @throws IllegalArgumentException if the count would exceed {@link #MAX_PERMITS}
+     * @throws IllegalArgumentException if {@code n} is negative or above {@link #MAX_PERMITS}
      */
     public void release(int n) {
         if (n == 0) {
@@ -342,7 +363,6 @@ public final class BatchSemaphore {
         }
         checkCount(n, "permits released");
         for (long s; ((s = state) & WAITERS) == 0; ) {
-            checkRoom(s, n);
             if (STATE.compareAndSet(this, s, s + ((long) n << SHIFT))) {
                 return; // no one waits: see "Lock-free release"
             }
@@ -384,7 +404,6 @@ public final class BatchSemaphore {
             long add = (long) rem << SHIFT;
             for (;;) {
                 long s = state;
-                checkRoom(s, rem);
                 if (STATE.compareAndSet(this, s, (s & ~WAITERS) + add)) {
                     break;
                 }
@@ -394,29 +413,6 @@ public final class BatchSemaphore {
             }
         }
         return wake;
-    }
-
-    /**
-     * A waiter gives back what it had been assigned (dropped, or failed by a close):
-     * as assignLocked, but never refused. On a closed semaphore (no waiter left) the
-     * give-back is capped at the room left: permits added after the close can fill
-     * it to the maximum, and nothing can acquire the surplus any more. (Refused, it
-     * made the failing poll throw IllegalArgumentException instead of AcquireError,
-     * and the drop after it throw too.)
-     */
-    private Object giveBackLocked(int n) {
-        long s = state;
-        if ((s & CLOSED) != 0) {
-            n = Math.min(n, MAX_PERMITS - available(s));
-        }
-        return assignLocked(n);
-    }
-
-    private static void checkRoom(long s, int n) {
-        if (available(s) > MAX_PERMITS - n) {
-            throw new IllegalArgumentException("adding " + n + " permits to " + available(s)
-                    + " would exceed the maximum of " + MAX_PERMITS);
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -555,7 +551,7 @@ public final class BatchSemaphore {
                     } else {
                         // Unlinked without being served: the semaphore was closed. Give
                         // back what had been assigned before that.
-                        giveBack = sem.giveBackLocked(permits - needed);
+                        giveBack = sem.assignLocked(permits - needed);
                         waker = null;
                         result = IS_CLOSED;
                     }
@@ -649,7 +645,7 @@ public final class BatchSemaphore {
                 sem.waiters.remove(this);
                 waker = null;
                 // Also with nothing assigned: the queue may be empty now (WAITERS).
-                wake = sem.giveBackLocked(permits - needed);
+                wake = sem.assignLocked(permits - needed);
             } finally {
                 sem.lock.unlock();
             }

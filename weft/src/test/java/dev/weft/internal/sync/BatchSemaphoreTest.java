@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.Context;
 import dev.weft.CountingWaker;
+import dev.weft.Waker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +23,10 @@ class BatchSemaphoreTest {
 
         int poll() {
             return pollAcquire(Context.of(waker));
+        }
+
+        int poll(Waker w) {
+            return pollAcquire(Context.of(w));
         }
 
         void drop() {
@@ -151,14 +156,52 @@ class BatchSemaphoreTest {
     }
 
     @Test
-    void forgetAndOverflow() {
+    void forgetTakesUpToTheAvailablePermits() {
         BatchSemaphore s = new BatchSemaphore(5);
         assertEquals(3, s.forget(3));
         assertEquals(2, s.forget(10));
         assertEquals(0, s.availablePermits());
         s.release(BatchSemaphore.MAX_PERMITS);
-        assertThrows(IllegalArgumentException.class, () -> s.release(1));
+        assertEquals(BatchSemaphore.MAX_PERMITS, s.availablePermits());
         assertThrows(IllegalArgumentException.class, () -> new BatchSemaphore(-1));
+        assertThrows(IllegalArgumentException.class, () -> s.release(-1));
+    }
+
+    @Test
+    void aWakerThatThrowsInAReleaseLeavesEveryServedWaiterAssignedAndWoken() {
+        BatchSemaphore s = new BatchSemaphore(0);
+        Node first = new Node(s, 1);
+        Node second = new Node(s, 1);
+        Node third = new Node(s, 2);
+        Waker throwing = () -> {
+            throw new IllegalStateException("a waker that fails");
+        };
+        assertEquals(BatchSemaphore.PENDING, first.poll(throwing));
+        assertEquals(BatchSemaphore.PENDING, second.poll());
+        assertEquals(BatchSemaphore.PENDING, third.poll());
+        assertThrows(IllegalStateException.class, () -> s.release(3)); // after every waker was called
+        assertEquals(1, second.waker.count());
+        assertEquals(0, third.waker.count(), "still needs one");
+        assertEquals(BatchSemaphore.ACQUIRED, first.poll());
+        assertEquals(BatchSemaphore.ACQUIRED, second.poll());
+        assertEquals(BatchSemaphore.PENDING, third.poll());
+        s.release(1);
+        assertEquals(BatchSemaphore.ACQUIRED, third.poll());
+        assertEquals(0, s.availablePermits());
+        assertEquals(0, s.queuedWaiters());
+    }
+
+    @Test
+    void aClosedWaitersGiveBackCanFillTheSemaphoreToItsMaximum() {
+        BatchSemaphore s = new BatchSemaphore(0);
+        Node n = new Node(s, 2);
+        assertEquals(BatchSemaphore.PENDING, n.poll());
+        s.release(1);                                 // assigned: the node still needs 1
+        s.close();
+        s.release(BatchSemaphore.MAX_PERMITS - 1);    // the user's total: MAX_PERMITS
+        assertEquals(BatchSemaphore.IS_CLOSED, n.poll());
+        assertEquals(BatchSemaphore.MAX_PERMITS, s.availablePermits(), "given back in full, nothing capped");
+        assertTrue(s.closedWithAll(BatchSemaphore.MAX_PERMITS));
     }
 
     // ---- deferred release ----------------------------------------------------------
