@@ -68,7 +68,7 @@ public class BroadcastCloseLincheckTest {
                 .actorsPerThread(1)
                 .actorsAfter(1)
                 .iterations(60)
-                .invocationsPerIteration(2000)
+                .invocationsPerIteration(1000)
                 .check(getClass());
     }
 }
