@@ -170,11 +170,7 @@ public final class OnceCell<T> {
         try {
             WaiterList.wakeAll(wake);
         } catch (Throwable t) {
-            if (failure == null) {
-                failure = t;
-            } else {
-                failure.addSuppressed(t);
-            }
+            failure = Throwing.keepFirst(failure, t);
         }
         if (failure != null) {
             throw Throwing.sneaky(failure);
@@ -368,11 +364,7 @@ public final class OnceCell<T> {
                 try {
                     cell.permit.release(1);
                 } catch (Throwable t) {
-                    if (failure == null) {
-                        failure = t;
-                    } else {
-                        failure.addSuppressed(t);
-                    }
+                    failure = Throwing.keepFirst(failure, t);
                 }
                 if (failure != null) {
                     throw Throwing.sneaky(failure);
