@@ -74,7 +74,8 @@ import java.util.function.Consumer;
  * {@code tryRecv()} and {@code drain()}. The hook runs on the thread that caused the
  * hand-over (the one dropping the send, closing the receiver, or pushing after the
  * close), possibly on several threads at once; it must not block, and an exception it
- * throws reaches that thread.
+ * throws reaches that thread (except in {@link Receiver#drain()}, which logs it: see
+ * there).
  *
  * <h2>Cancel safety</h2>
  * {@link Receiver#recv()} and {@link Receiver#recvMany} are cancel safe: a value
@@ -668,6 +669,12 @@ public final class Mpsc {
          * Closes the channel (as {@link #close()}) and answers every value in it now,
          * oldest first. Values still to come from sends that had a slot go to the
          * hook, or, without one, stay readable.
+         *
+         * <p>The values taken are always answered: if the hook, or the waker of another
+         * task (a sender waiting for a slot, a receive pending on this receiver), throws
+         * after they were taken, the exception is logged ({@link System.Logger}
+         * {@code dev.weft.sync.Mpsc}, level WARNING) instead of thrown, since throwing
+         * would lose them.
          */
         public List<T> drain() {
             return chan.drain();

@@ -63,8 +63,8 @@ public final class Time {
      * first polled after its deadline passed fails as soon as the timer driver
      * sees it (on that poll if the clock is paused), as Tokio's does. A poll made
      * when the task's cooperative budget is already spent (see {@link dev.weft.Context})
-     * does not count: the future was refused rather than tried, so the timeout only
-     * waits for the task's next turn.
+     * does not count: the future was refused rather than tried, so the timeout
+     * answers at the next poll that finds budget left, as a {@link #sleep} does.
      *
      * <p>Cancel safety: as cancel safe as {@code future}; the timer itself loses
      * nothing. Note that when the time runs out, {@code future} is dropped: whatever

@@ -18,6 +18,7 @@ import dev.weft.CountingWaker;
 import dev.weft.Future;
 import dev.weft.Loop;
 import dev.weft.Poll;
+import dev.weft.Waker;
 import dev.weft.runtime.Runtime;
 import dev.weft.task.JoinError;
 import dev.weft.task.JoinHandle;
@@ -371,6 +372,96 @@ class MpscTest {
                 assertEquals(1, ch.rx().len());
             });
         }
+    }
+
+    // ---- wakers that throw: no value lost -------------------------------------------
+
+    /** The waker of another task, which throws when woken. */
+    private static final Waker THROWING = () -> {
+        throw new IllegalStateException("the waker of another task threw");
+    };
+
+    /**
+     * A channel of one slot held by a reserved permit, a send waiting for a slot, the
+     * only sender closed, and a receive pending with a waker that throws (the permit's
+     * slot may still deliver).
+     */
+    private static Mpsc.Permit<String> closedWithAThrowingReceiveWaiting(Mpsc.Pair<String> ch, Future<Void> send) {
+        Mpsc.Permit<String> permit = ready(ch.tx().reserve());
+        assertTrue(send.poll(new CountingWaker().context()).isPending(), "no slot: it waits");
+        ch.tx().close();
+        assertTrue(ch.rx().recv().poll(Context.of(THROWING)).isPending(), "the reserved slot may still deliver");
+        return permit;
+    }
+
+    @Test
+    void aSendFailedByTheCloseCarriesItsValueBackThoughTheReceiversWakerThrows() {
+        Mpsc.Pair<String> ch = Mpsc.channel(1);
+        Future<Void> send = ch.tx().send("v");
+        Mpsc.Permit<String> permit = closedWithAThrowingReceiveWaiting(ch, send);
+        // The send finds the channel closed, and its give-back wakes the receive, whose waker throws.
+        SendError e = assertThrows(SendError.class, () -> send.poll(new CountingWaker().context()));
+        assertEquals("v", e.value());
+        assertEquals(1, e.getSuppressed().length, "the waker's exception rides along");
+        permit.close();
+    }
+
+    @Test
+    void aSendTimeoutFailedByTheCloseCarriesItsValueBackThoughTheReceiversWakerThrows() {
+        Mpsc.Pair<String> ch = Mpsc.channel(1);
+        try (Runtime rt = Runtime.builder().workerThreads(1).enableTime().build()) {
+            Future<Void> send = rt.blockOn(() -> ch.tx().sendTimeout("v", Duration.ofSeconds(30)));
+            Mpsc.Permit<String> permit = closedWithAThrowingReceiveWaiting(ch, send);
+            SendError e = assertThrows(SendError.class, () -> send.poll(new CountingWaker().context()));
+            assertEquals("v", e.value());
+            permit.close();
+        }
+    }
+
+    @Test
+    void aDroppedSendHandsItsValueToTheHookThoughTheNextSendersWakerThrows() {
+        List<String> undelivered = new CopyOnWriteArrayList<>();
+        Mpsc.Pair<String> ch = Mpsc.channel(1, undelivered::add);
+        assertTrue(ch.tx().trySend("a"));
+        Future<Void> first = ch.tx().send("b");
+        assertTrue(first.poll(new CountingWaker().context()).isPending());
+        Future<Void> second = ch.tx().send("c");
+        assertTrue(second.poll(Context.of(THROWING)).isPending());
+        assertEquals("a", ready(ch.rx().recv())); // the slot is assigned to `first`, not yet polled
+        assertThrows(IllegalStateException.class, first::drop, "the slot passes to `second`, whose waker throws");
+        assertEquals(List.of("b"), undelivered);
+        second.drop();
+        assertEquals(List.of("b", "c"), undelivered);
+    }
+
+    @Test
+    void drainAnswersTheValuesItTookThoughAWaitingSendersWakerThrows() {
+        Mpsc.Pair<String> ch = Mpsc.channel(1);
+        assertTrue(ch.tx().trySend("a"));
+        Future<Void> waiting = ch.tx().send("b");
+        assertTrue(waiting.poll(Context.of(THROWING)).isPending());
+        // The close fails the waiting send and wakes it: its waker throws; drain logs that.
+        assertEquals(List.of("a"), ch.rx().drain());
+        assertTrue(ch.rx().isClosed());
+        assertThrows(SendError.class, () -> waiting.poll(new CountingWaker().context()));
+    }
+
+    @Test
+    void aCloseThatMeetsAThrowingWakerStillClosesAndWakesTheClosedFutures() {
+        Mpsc.Pair<String> ch = Mpsc.channel(1);
+        assertTrue(ch.tx().trySend("a"));
+        Future<Void> waiting = ch.tx().send("b");
+        assertTrue(waiting.poll(Context.of(THROWING)).isPending());
+        Future<Void> closed = ch.tx().closed();
+        CountingWaker w = new CountingWaker();
+        assertTrue(closed.poll(w.context()).isPending());
+        assertThrows(IllegalStateException.class, ch.rx()::close, "the waiting send's waker throws");
+        assertTrue(ch.tx().isClosed());
+        assertEquals(1, w.count(), "closed() was woken all the same");
+        assertTrue(closed.poll(w.context()).isReady());
+        assertEquals("a", ready(ch.rx().recv()));
+        assertNull(ready(ch.rx().recv()));
+        assertThrows(SendError.class, () -> waiting.poll(new CountingWaker().context()));
     }
 
     // ---- sendTimeout ---------------------------------------------------------------

@@ -152,6 +152,14 @@ public final class MpscChannel<T> {
      *     of another receive polled by the same task).
      *   - A give-back after close may make the channel idle (I2), so it wakes the
      *     receiver.
+     *   - Wakers belong to other tasks and may throw; their exception propagates, but
+     *     never at the price of a value. A send failed by the close makes its
+     *     SendError (which carries the value) before it wakes anyone, and keeps a
+     *     waker's exception as suppressed; a dropped send hands its value to the hook
+     *     whatever the wakes before it threw; drain() logs a failure (a waker's, or
+     *     the hook's) rather than throw away the values it takes. A close sets its
+     *     flags and wakes the receiver and the closed() futures whatever the wakes
+     *     of the waiting sends threw.
      *   - A sendTimeout: the inner send keeps its value when dropped, and the
      *     wrapper places it: in the SendError when the time ran out; on any other
      *     failure of the timeout (the runtime's timers stopped), in the hook, or,
@@ -166,6 +174,7 @@ public final class MpscChannel<T> {
      * them, model checked) and MpscSendersLincheckTest (weak upgrade, trySend and the
      * last sender's close against isClosed and the sender count, model checked).
      */
+    private static final System.Logger LOG = System.getLogger("dev.weft.sync.Mpsc");
     private static final int RX_CLOSED = 1;
     private static final int TX_GONE = 2;
     private static final int DONE = 4;
@@ -269,8 +278,11 @@ public final class MpscChannel<T> {
                     break;
                 }
             }
-            closeAdmission();
-            wakeReceiver();
+            try {
+                closeAdmission(); // wakes the waiting sends, whose wakers may throw
+            } finally {
+                wakeReceiver();
+            }
         }
     }
 
@@ -562,16 +574,20 @@ public final class MpscChannel<T> {
         }
         // A receive pending on this receiver (joined with this close, or in another
         // task) may answer null now: closed and idle, or DONE. Woken after DONE, so
-        // that with a hook it answers null without touching the queue the drain empties.
-        wakeReceiver();
-        if (undelivered != null) {
-            drainToHook();
+        // that with a hook it answers null without touching the queue the drain empties;
+        // and whatever the hook throws.
+        try {
+            if (undelivered != null) {
+                drainToHook();
+            }
+        } finally {
+            wakeReceiver();
         }
     }
 
     /** Closes like {@link #closeReceiver()}, but answers what is in the channel now. */
     public List<T> drain() {
-        closeReceiving();
+        afterDrain(this::closeReceiving); // its wakes come after the close itself: see there
         List<T> out = new ArrayList<>();
         if ((flags & DONE) != 0) {
             return out;
@@ -579,17 +595,30 @@ public final class MpscChannel<T> {
         for (T v; (v = queue.popWaiting()) != null; ) {
             out.add(v);
         }
+        // The values taken are the caller's answer: a failure of another task's waker
+        // (the senders waiting for a slot, a receive pending on this receiver) or of the
+        // hook must not lose them by escaping, so each step runs and a failure is logged
+        // instead (the close's too: the pops come after it).
         if (!out.isEmpty()) {
-            taken(out.size());
+            int n = out.size();
+            afterDrain(() -> taken(n));
         }
         if (undelivered != null) {
             FLAGS.getAndBitwiseOr(this, DONE);
+            afterDrain(this::drainToHook);
         }
-        wakeReceiver(); // as in closeReceiver(), once the queue is no longer this call's
-        if (undelivered != null) {
-            drainToHook();
-        }
+        afterDrain(this::wakeReceiver); // as in closeReceiver(), once the queue is no longer this call's
         return out;
+    }
+
+    /** One step of drain() besides its pops: see there. */
+    private static void afterDrain(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "drain() of an mpsc channel kept the values it took although"
+                    + " the undelivered-value hook or another task's waker threw afterwards", e);
+        }
     }
 
     private void closeReceiving() {
@@ -599,16 +628,19 @@ public final class MpscChannel<T> {
         // Admission first: see isReceiverClosed(). The flag is set before the waiters
         // are drained under the lock, so a closed() future either sees it or is drained.
         FLAGS.getAndBitwiseOr(this, CLOSING); // before admission: see closedAndIdle()
-        closeAdmission();
-        FLAGS.getAndBitwiseOr(this, RX_CLOSED);
-        List<Waker> wakers;
-        lock.lock();
         try {
-            wakers = closedWaiters.drainWakers();
+            closeAdmission(); // wakes the waiting sends, whose wakers may throw
         } finally {
-            lock.unlock();
+            FLAGS.getAndBitwiseOr(this, RX_CLOSED);
+            List<Waker> wakers;
+            lock.lock();
+            try {
+                wakers = closedWaiters.drainWakers();
+            } finally {
+                lock.unlock();
+            }
+            WaiterList.wakeAll(wakers);
         }
-        WaiterList.wakeAll(wakers);
     }
 
     /** See "DONE drains" in the notes. */
@@ -750,8 +782,13 @@ public final class MpscChannel<T> {
                     T v = value;
                     value = null;
                     finished = true;
-                    chan.afterGiveBack();
-                    throw chan.closedError(v);
+                    SendError err = chan.closedError(v); // made first: it carries the value back
+                    try {
+                        chan.afterGiveBack();
+                    } catch (RuntimeException wakerFailure) {
+                        err.addSuppressed(wakerFailure);
+                    }
+                    throw err;
                 }
                 default -> {
                     return Poll.pending();
@@ -765,13 +802,22 @@ public final class MpscChannel<T> {
                 return;
             }
             finished = true;
-            if (wait != null) {
-                wait.dropAcquire();
-            }
-            chan.afterGiveBack();
+            T v = null;
             if (!keepValueOnDrop) {
-                T v = value;
+                v = value;
                 value = null;
+            }
+            // Every step runs whatever a waker (of the next waiting sender, of the
+            // receiver) throws: the value still reaches the hook.
+            try {
+                try {
+                    if (wait != null) {
+                        wait.dropAcquire();
+                    }
+                } finally {
+                    chan.afterGiveBack();
+                }
+            } finally {
                 chan.undeliverable(v);
             }
         }
