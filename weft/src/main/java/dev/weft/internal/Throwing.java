@@ -13,19 +13,6 @@ public final class Throwing {
         throw Throwing.<RuntimeException>raise(t);
     }
 
-    /**
-     * For running several steps that must all run, each in a catch: answers the
-     * failure to throw at the end, the first one, with {@code next} added to it as
-     * suppressed ({@code next} itself if there was none before).
-     */
-    public static Throwable keepFirst(Throwable first, Throwable next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
-    }
-
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> E raise(Throwable t) throws E {
         throw (E) t;

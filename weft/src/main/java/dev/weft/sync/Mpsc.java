@@ -670,9 +670,8 @@ public final class Mpsc {
          * oldest first. Values still to come from sends that had a slot go to the
          * hook, or, without one, stay readable.
          *
-         * <p>The values taken are always answered: if the hook, or the waker of another
-         * task (a sender waiting for a slot, a receive pending on this receiver), throws
-         * after they were taken, the exception is logged ({@link System.Logger}
+         * <p>The values taken are always answered: if the hook throws on the values
+         * that come after them, the exception is logged ({@link System.Logger}
          * {@code dev.weft.sync.Mpsc}, level WARNING) instead of thrown, since throwing
          * would lose them.
          */

@@ -7,6 +7,7 @@ import dev.weft.Waker;
 import dev.weft.internal.sync.SpinLock;
 import dev.weft.internal.sync.Waiter;
 import dev.weft.internal.sync.WaiterList;
+import dev.weft.internal.sync.Wakers;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -198,9 +199,7 @@ public final class Notify {
         } finally {
             lock.unlock();
         }
-        if (w != null) {
-            w.wake();
-        }
+        Wakers.wake(w);
     }
 
     /**
@@ -495,9 +494,7 @@ public final class Notify {
             } finally {
                 n.lock.unlock();
             }
-            if (pass != null) {
-                pass.wake();
-            }
+            Wakers.wake(pass);
         }
 
         @Override

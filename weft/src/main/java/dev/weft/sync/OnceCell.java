@@ -61,15 +61,10 @@ public final class OnceCell<T> {
      * before it links itself, so it either sees the value or is linked before the
      * drain: no lost wake-up.
      *
-     * Wakers belong to other tasks and may throw. Every waiter is woken whatever a
-     * waker throws (the drained ones are woken even if the close threw); the first
-     * exception then propagates from complete() with the others suppressed. set()
-     * lets it reach its caller (the value is stored all the same, as set's doc says).
-     * The getOrInit poll whose initializer produced the value does not: it completes
-     * with the value and logs the waker's exception, since that exception belongs to
-     * another task and the poll's own work succeeded. A failing initializer's give-back
-     * (giveUp) keeps the initializer's failure as the exception and adds a waker's
-     * as suppressed. Every phase change comes before the release that may throw.
+     * No wake throws: a waker of another task that does is logged (Wakers), so a
+     * completion always wakes every waiter, and set() and the initializer's poll
+     * never fail for someone else's waker. Every phase change still comes before the
+     * release, the first thing that calls other code.
      *
      * GetOrInit moves ACQUIRING -> RUNNING -> DONE. Dropped while ACQUIRING: it
      * leaves the semaphore's queue and gives back a permit it had been assigned.
@@ -81,8 +76,6 @@ public final class OnceCell<T> {
      * value, initializer runs = failures + aborts + 1; wakers that throw on the
      * completion and on a failing initializer's give-back).
      */
-    private static final System.Logger LOG = System.getLogger(OnceCell.class.getName());
-
     private volatile T value;
     private final BatchSemaphore permit;
     private final SpinLock lock = new SpinLock();
@@ -118,9 +111,6 @@ public final class OnceCell<T> {
      * Stores {@code value} if the cell is empty and no initializer is running; wakes
      * everyone waiting for the value.
      *
-     * <p>If the waker of a waiting task throws, the exception propagates once every
-     * waiter was woken; the value is stored all the same.
-     *
      * @throws NullPointerException if {@code value} is null
      * @throws SetError carrying {@code value}, if the cell already holds a value
      *         ({@link SetError#isAlreadyInitialized()}), or is being written: a
@@ -147,11 +137,7 @@ public final class OnceCell<T> {
         return new SetError("this OnceCell already holds a value; it is written at most once", value, false);
     }
 
-    /**
-     * Stores the value; the caller holds the permit, which the close makes moot.
-     * Wakes every waiter whatever their wakers throw; the first waker exception
-     * propagates afterwards, the others suppressed.
-     */
+    /** Stores the value; the caller holds the permit, which the close makes moot. */
     private void complete(T v) {
         value = v;
         List<Waker> wake;
@@ -161,20 +147,8 @@ public final class OnceCell<T> {
         } finally {
             lock.unlock();
         }
-        Throwable failure = null;
-        try {
-            permit.close(); // wakes the queued getOrInit futures
-        } catch (Throwable t) {
-            failure = t;
-        }
-        try {
-            WaiterList.wakeAll(wake);
-        } catch (Throwable t) {
-            failure = Throwing.keepFirst(failure, t);
-        }
-        if (failure != null) {
-            throw Throwing.sneaky(failure);
-        }
+        permit.close(); // wakes the queued getOrInit futures
+        WaiterList.wakeAll(wake);
     }
 
     /**
@@ -279,7 +253,7 @@ public final class OnceCell<T> {
             v = cell.value;
             if (v != null) { // defensive: only the permit's holder stores a value, and it never gives the permit back
                 phase = DONE;
-                releaseQuietly();
+                cell.permit.release(1);
                 return Poll.ready(v);
             }
             phase = RUNNING;
@@ -308,41 +282,18 @@ public final class OnceCell<T> {
             }
             running = null;
             phase = DONE;
-            try {
-                cell.complete(v);
-            } catch (RuntimeException e) {
-                // Another task's waker: the value is stored and every waiter woken. This
-                // poll's own work succeeded, so it completes; the failure is reported.
-                LOG.log(System.Logger.Level.WARNING, "the waker of a task waiting for a OnceCell's value threw;"
-                        + " the value is stored and every waiter was woken", e);
-            }
+            cell.complete(v);
             return Poll.ready(v);
-        }
-
-        /** Gives the permit back, logging a waker's exception: for a poll that succeeds. */
-        private void releaseQuietly() {
-            try {
-                cell.permit.release(1);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "the waker of a task waiting to initialize a OnceCell threw;"
-                        + " it was woken all the same", e);
-            }
         }
 
         /**
          * The initializer failed with {@code cause}: the permit goes to the next waiter,
          * then {@code cause} is thrown (declared as returned, for {@code throw giveUp(t)}).
-         * A waker's exception from the hand-off is added to it as suppressed: the
-         * initializer's failure stays this future's outcome.
          */
         private RuntimeException giveUp(Throwable cause) {
             running = null;
             phase = DONE;
-            try {
-                cell.permit.release(1);
-            } catch (Throwable t) {
-                cause.addSuppressed(t);
-            }
+            cell.permit.release(1);
             return Throwing.sneaky(cause);
         }
 
@@ -355,19 +306,10 @@ public final class OnceCell<T> {
             } else if (p == RUNNING) {
                 Future<? extends T> f = running;
                 running = null;
-                Throwable failure = null;
                 try {
                     f.drop();
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                try {
-                    cell.permit.release(1);
-                } catch (Throwable t) {
-                    failure = Throwing.keepFirst(failure, t);
-                }
-                if (failure != null) {
-                    throw Throwing.sneaky(failure);
+                } finally {
+                    cell.permit.release(1); // the initializer's drop may throw; the permit goes on
                 }
             }
         }

@@ -39,12 +39,10 @@ public final class RwLock<T> {
      *
      * One BatchSemaphore of maxReaders permits (see its notes and ADR 0004): a read
      * takes one, a write all of them, from one fair queue; the total is fixed, so no
-     * release can overflow. A guard forgets its lock before it releases: a release
-     * may call waiters' wakers, and a waker's exception (which propagates after every
-     * waiter served was woken) must not let a second close release again. downgrade
-     * releases maxReaders - 1 and keeps one for the read guard it returns; if a
-     * waker throws there, it releases that one too, so the permit is never left held
-     * by no guard (RwLockTest covers both outcomes).
+     * release can overflow. A guard forgets its lock before it releases, so a second
+     * close releases nothing. downgrade releases maxReaders - 1 and keeps one for the
+     * read guard it returns. A release never throws: a waiter's waker that does is
+     * logged (Wakers), so downgrade always hands its read guard over.
      */
     /** The default {@link #maxReaders()}. */
     public static final int DEFAULT_MAX_READERS = (1 << 28) - 1;
@@ -227,29 +225,12 @@ public final class RwLock<T> {
          * and readers waiting at the head of the queue may now join. This guard is
          * closed by it.
          *
-         * <p>Letting the waiting readers in calls their wakers. If one throws, the
-         * exception propagates (once every waiter served was woken) and the caller
-         * holds nothing: the read lock it would have had is released as well, as if
-         * the read guard had been closed at once. Either the caller gets the read
-         * guard, or it holds no lock at all.
-         *
          * @throws IllegalStateException if this guard was closed or downgraded
          */
         public ReadGuard<T> downgrade() {
             RwLock<T> l = held();
             lock = null;
-            try {
-                l.semaphore.release(l.maxReaders - 1); // keeps the one permit of the read guard
-            } catch (Throwable t) {
-                // A waiter's waker threw, after the hand-off: no read guard reaches the
-                // caller, so its permit goes back too rather than being held by nobody.
-                try {
-                    l.semaphore.release(1);
-                } catch (Throwable again) {
-                    t.addSuppressed(again);
-                }
-                throw t;
-            }
+            l.semaphore.release(l.maxReaders - 1); // keeps the one permit of the read guard
             return new ReadGuard<>(l);
         }
 

@@ -68,14 +68,13 @@ public final class Semaphore {
      * those back then failed: a Permit's close was refused, and the drop of an
      * acquire that had been handed permits threw.)
      *
-     * Permit.close sets its count to 0 before it releases. The release may call
-     * waiters' wakers, and a waker's exception propagates to the closer after every
-     * waiter served was woken; by then the permits are the waiters', so a second
-     * close must find nothing to give back.
+     * Permit.close sets its count to 0 before it releases, so a second close finds
+     * nothing to give back. A release never throws: a waiter's waker that does is
+     * logged (Wakers).
      *
      * Tested by SemaphoreTest (the refusals of addPermits with permits held and with
      * an acquire assigned but not polled, forget lowering the total, a full
-     * semaphore's give-backs, a close whose waker throws).
+     * semaphore's give-backs, a close that meets a throwing waker).
      */
     /** The most permits a semaphore can hold: 2<sup>30</sup> - 1. */
     public static final int MAX_PERMITS = BatchSemaphore.MAX_PERMITS;
@@ -163,8 +162,6 @@ public final class Semaphore {
      * <p>The semaphore's permits in all, free or not, may not exceed
      * {@link #MAX_PERMITS} (see the class doc): permits that are held, or handed to
      * acquires that have not completed, count too, since they will be given back.
-     * If a waiter's waker throws, the exception propagates once every waiter served
-     * was woken; the permits have been added all the same.
      *
      * @throws IllegalArgumentException if {@code n} is negative, or if the semaphore
      *     would then have more than {@link #MAX_PERMITS} permits in all (nothing is
@@ -314,16 +311,12 @@ public final class Semaphore {
         /**
          * Gives the permits back to the semaphore, to its waiters first; later calls
          * do nothing. Never refused: the semaphore always has room for them.
-         *
-         * <p>If the waker of a waiter the permits go to throws, the exception
-         * propagates once every waiter served was woken. The permits have been given
-         * back all the same, and this permit holds none.
          */
         @Override
         public void close() {
             int n = count;
             if (n > 0) {
-                count = 0; // first: a waker's exception from the release must not let a later close give them again
+                count = 0; // first: a second close finds nothing
                 semaphore.permits.release(n);
             }
         }

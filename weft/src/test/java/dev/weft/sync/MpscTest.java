@@ -402,7 +402,7 @@ class MpscTest {
         // The send finds the channel closed, and its give-back wakes the receive, whose waker throws.
         SendError e = assertThrows(SendError.class, () -> send.poll(new CountingWaker().context()));
         assertEquals("v", e.value());
-        assertEquals(1, e.getSuppressed().length, "the waker's exception rides along");
+        assertEquals(0, e.getSuppressed().length, "the waker's exception is logged, not the sender's outcome");
         permit.close();
     }
 
@@ -428,7 +428,7 @@ class MpscTest {
         Future<Void> second = ch.tx().send("c");
         assertTrue(second.poll(Context.of(THROWING)).isPending());
         assertEquals("a", ready(ch.rx().recv())); // the slot is assigned to `first`, not yet polled
-        assertThrows(IllegalStateException.class, first::drop, "the slot passes to `second`, whose waker throws");
+        first.drop(); // the slot passes to `second`, whose waker throws: logged, not the dropper's failure
         assertEquals(List.of("b"), undelivered);
         second.drop();
         assertEquals(List.of("b", "c"), undelivered);
@@ -455,7 +455,7 @@ class MpscTest {
         Future<Void> closed = ch.tx().closed();
         CountingWaker w = new CountingWaker();
         assertTrue(closed.poll(w.context()).isPending());
-        assertThrows(IllegalStateException.class, ch.rx()::close, "the waiting send's waker throws");
+        ch.rx().close(); // the waiting send's waker throws: logged, the close completes
         assertTrue(ch.tx().isClosed());
         assertEquals(1, w.count(), "closed() was woken all the same");
         assertTrue(closed.poll(w.context()).isReady());

@@ -171,16 +171,15 @@ class OnceCellTest extends RuntimePerTest {
     }
 
     @Test
-    void setWakesEveryWaiterThoughAWakerThrowsAndThenPassesTheExceptionOn() {
+    void setStoresAndWakesEveryWaiterThoughAWakerThrows() {
         OnceCell<String> c = new OnceCell<>();
         Future<String> first = c.waitForValue();
         Future<String> second = c.waitForValue();
         CountingWaker w = new CountingWaker();
         assertTrue(first.poll(Context.of(THROWING)).isPending());
         assertTrue(second.poll(w.context()).isPending());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.set("v"));
-        assertEquals("a waker that fails", e.getMessage());
-        assertEquals("v", c.get(), "stored all the same");
+        c.set("v"); // the throwing waker is logged, not the setter's failure
+        assertEquals("v", c.get());
         assertTrue(w.isWoken());
         assertEquals("v", first.poll(Context.of(Waker.noop())).value());
         assertEquals("v", second.poll(w.context()).value());
@@ -198,8 +197,7 @@ class OnceCellTest extends RuntimePerTest {
         init.fail(new IOException("config server down"));
         IOException e = assertThrows(IOException.class, () -> first.poll(w1.context()));
         assertEquals("config server down", e.getMessage());
-        assertEquals(1, e.getSuppressed().length);
-        assertEquals("a waker that fails", e.getSuppressed()[0].getMessage());
+        assertEquals(0, e.getSuppressed().length, "another task's waker is not this future's failure");
         assertEquals("second", second.poll(Context.of(Waker.noop())).value(), "the permit went to the next waiter");
         assertEquals("second", c.get());
     }

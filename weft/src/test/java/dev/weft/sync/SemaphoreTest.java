@@ -246,7 +246,7 @@ class SemaphoreTest {
     }
 
     @Test
-    void aPermitWhoseCloseThrewFromAWaitersWakerIsNotGivenBackTwice() {
+    void aPermitWhoseCloseMeetsAThrowingWakerIsGivenBackOnceAndDoesNotThrow() {
         Semaphore s = new Semaphore(1);
         Semaphore.Permit held = s.tryAcquire();
         assertNotNull(held);
@@ -255,7 +255,7 @@ class SemaphoreTest {
             throw new IllegalStateException("a waker that fails");
         };
         assertTrue(waiting.poll(Context.of(throwing)).isPending());
-        assertThrows(IllegalStateException.class, held::close); // the permit went to `waiting` all the same
+        held.close(); // the permit goes to `waiting`; its waker's exception is logged, not the closer's
         assertEquals(0, held.count());
         held.close();                                 // "later calls do nothing"
         Semaphore.Permit got = waiting.poll(Context.of(Waker.noop())).value();

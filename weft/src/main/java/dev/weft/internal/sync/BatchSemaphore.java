@@ -117,13 +117,13 @@ public final class BatchSemaphore {
      * on a closed semaphore and were refused on an open one: a Permit's close threw,
      * a dropped acquire's drop threw.)
      *
-     * Wakers are called after the lock is released, with every change already made:
-     * a waker that throws (its exception reaches the releaser once every collected
-     * waker was called, WaiterList.wakeAll) leaves no state half-changed.
+     * Wakers are called after the lock is released, with every change already made,
+     * through Wakers: a waker that throws is logged and never reaches the releaser,
+     * so no release, drop or close throws for another task's waker.
      *
      * Tested by BatchSemaphoreTest (FIFO with mixed sizes, drop while queued or
      * assigned, close, a give-back filling a closed semaphore to the maximum, a
-     * waker that throws in a release; deferred release: pulls, hand-outs to
+     * waker that throws in a release, logged; deferred release: pulls, hand-outs to
      * waiters, a releaser caught between its getAndAdd and the lock, against a
      * newcomer, the count and a close), SemaphoreLincheckTest and DeferredReleaseLincheckTest (try-acquires,
      * deferred and plain releases, close and the count; it has no waiting acquires,
@@ -352,8 +352,6 @@ public final class BatchSemaphore {
      * Gives {@code n} permits back (or adds them): to the waiters first, oldest first.
      * The caller keeps the permits this semaphore has in all at or below
      * {@link #MAX_PERMITS} (see "No overflow" in the notes): nothing checks it here.
-     * A waker's exception propagates once every waiter served was woken; the permits
-     * have been handed out by then.
      *
      * @throws IllegalArgumentException if {@code n} is negative or above {@link #MAX_PERMITS}
      */
@@ -437,7 +435,7 @@ public final class BatchSemaphore {
     @SuppressWarnings("unchecked")
     private static void wake(Object wake) {
         if (wake instanceof Waker w) {
-            w.wake();
+            Wakers.wake(w);
         } else if (wake != null) {
             WaiterList.wakeAll((List<Waker>) wake);
         }

@@ -299,7 +299,7 @@ public final class ChannelCore<T> {
         } finally {
             lock.unlock();
         }
-        wake.wake();
+        Wakers.wake(wake);
         return SENT;
     }
 
@@ -362,9 +362,7 @@ public final class ChannelCore<T> {
         } finally {
             lock.unlock();
         }
-        if (wake != null) {
-            wake.wake();
-        }
+        Wakers.wake(wake);
         return v;
     }
 
@@ -437,9 +435,7 @@ public final class ChannelCore<T> {
         } finally {
             lock.unlock();
         }
-        if (wake != null) {
-            wake.wake();
-        }
+        Wakers.wake(wake);
         if (drained != null) {
             WaiterList.wakeAll(drained);
         }

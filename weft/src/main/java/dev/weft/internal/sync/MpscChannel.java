@@ -152,14 +152,11 @@ public final class MpscChannel<T> {
      *     of another receive polled by the same task).
      *   - A give-back after close may make the channel idle (I2), so it wakes the
      *     receiver.
-     *   - Wakers belong to other tasks and may throw; their exception propagates, but
-     *     never at the price of a value. A send failed by the close makes its
-     *     SendError (which carries the value) before it wakes anyone, and keeps a
-     *     waker's exception as suppressed; a dropped send hands its value to the hook
-     *     whatever the wakes before it threw; drain() logs a failure (a waker's, or
-     *     the hook's) rather than throw away the values it takes. A close sets its
-     *     flags and wakes the receiver and the closed() futures whatever the wakes
-     *     of the waiting sends threw.
+     *   - No wake throws (a waker of another task that does is logged: Wakers), so
+     *     the only other code a channel operation runs is the hook, which may throw.
+     *     The receiver's close wakes a pending receive whatever the hook threw, and
+     *     drain() logs a failure of the hook rather than throw away the values it
+     *     took.
      *   - A sendTimeout: the inner send keeps its value when dropped, and the
      *     wrapper places it: in the SendError when the time ran out; on any other
      *     failure of the timeout (the runtime's timers stopped), in the hook, or,
@@ -278,11 +275,8 @@ public final class MpscChannel<T> {
                     break;
                 }
             }
-            try {
-                closeAdmission(); // wakes the waiting sends, whose wakers may throw
-            } finally {
-                wakeReceiver();
-            }
+            closeAdmission();
+            wakeReceiver();
         }
     }
 
@@ -421,9 +415,7 @@ public final class MpscChannel<T> {
     private void wakeReceiver() {
         if (rxWaker != null) {
             Waker w = (Waker) RX_WAKER.getAndSet(this, null);
-            if (w != null) {
-                w.wake();
-            }
+            Wakers.wake(w);
         }
     }
 
@@ -587,7 +579,7 @@ public final class MpscChannel<T> {
 
     /** Closes like {@link #closeReceiver()}, but answers what is in the channel now. */
     public List<T> drain() {
-        afterDrain(this::closeReceiving); // its wakes come after the close itself: see there
+        closeReceiving();
         List<T> out = new ArrayList<>();
         if ((flags & DONE) != 0) {
             return out;
@@ -595,30 +587,21 @@ public final class MpscChannel<T> {
         for (T v; (v = queue.popWaiting()) != null; ) {
             out.add(v);
         }
-        // The values taken are the caller's answer: a failure of another task's waker
-        // (the senders waiting for a slot, a receive pending on this receiver) or of the
-        // hook must not lose them by escaping, so each step runs and a failure is logged
-        // instead (the close's too: the pops come after it).
         if (!out.isEmpty()) {
-            int n = out.size();
-            afterDrain(() -> taken(n));
+            taken(out.size());
         }
         if (undelivered != null) {
             FLAGS.getAndBitwiseOr(this, DONE);
-            afterDrain(this::drainToHook);
+            try {
+                drainToHook();
+            } catch (RuntimeException e) {
+                // The values taken are the caller's answer: a failing hook must not lose them.
+                LOG.log(System.Logger.Level.WARNING, "drain() of an mpsc channel kept the values it took although"
+                        + " the undelivered-value hook threw on the values that came after them", e);
+            }
         }
-        afterDrain(this::wakeReceiver); // as in closeReceiver(), once the queue is no longer this call's
+        wakeReceiver(); // as in closeReceiver(), once the queue is no longer this call's
         return out;
-    }
-
-    /** One step of drain() besides its pops: see there. */
-    private static void afterDrain(Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "drain() of an mpsc channel kept the values it took although"
-                    + " the undelivered-value hook or another task's waker threw afterwards", e);
-        }
     }
 
     private void closeReceiving() {
@@ -628,19 +611,16 @@ public final class MpscChannel<T> {
         // Admission first: see isReceiverClosed(). The flag is set before the waiters
         // are drained under the lock, so a closed() future either sees it or is drained.
         FLAGS.getAndBitwiseOr(this, CLOSING); // before admission: see closedAndIdle()
+        closeAdmission();
+        FLAGS.getAndBitwiseOr(this, RX_CLOSED);
+        List<Waker> wakers;
+        lock.lock();
         try {
-            closeAdmission(); // wakes the waiting sends, whose wakers may throw
+            wakers = closedWaiters.drainWakers();
         } finally {
-            FLAGS.getAndBitwiseOr(this, RX_CLOSED);
-            List<Waker> wakers;
-            lock.lock();
-            try {
-                wakers = closedWaiters.drainWakers();
-            } finally {
-                lock.unlock();
-            }
-            WaiterList.wakeAll(wakers);
+            lock.unlock();
         }
+        WaiterList.wakeAll(wakers);
     }
 
     /** See "DONE drains" in the notes. */
@@ -782,13 +762,8 @@ public final class MpscChannel<T> {
                     T v = value;
                     value = null;
                     finished = true;
-                    SendError err = chan.closedError(v); // made first: it carries the value back
-                    try {
-                        chan.afterGiveBack();
-                    } catch (RuntimeException wakerFailure) {
-                        err.addSuppressed(wakerFailure);
-                    }
-                    throw err;
+                    chan.afterGiveBack();
+                    throw chan.closedError(v);
                 }
                 default -> {
                     return Poll.pending();
@@ -807,19 +782,11 @@ public final class MpscChannel<T> {
                 v = value;
                 value = null;
             }
-            // Every step runs whatever a waker (of the next waiting sender, of the
-            // receiver) throws: the value still reaches the hook.
-            try {
-                try {
-                    if (wait != null) {
-                        wait.dropAcquire();
-                    }
-                } finally {
-                    chan.afterGiveBack();
-                }
-            } finally {
-                chan.undeliverable(v);
+            if (wait != null) {
+                wait.dropAcquire();
             }
+            chan.afterGiveBack();
+            chan.undeliverable(v);
         }
     }
 
@@ -868,8 +835,8 @@ public final class MpscChannel<T> {
             } catch (RuntimeException | Error e) {
                 finished = true;
                 // A failure of the send itself leaves it no value: a closed channel's
-                // SendError carries it, or it was pushed (a waker or the hook threw
-                // after the push). Only a send the timeout let go still holds it.
+                // SendError carries it, or it was pushed (the hook threw after the
+                // push). Only a send the timeout let go still holds it.
                 T v = takeValue();
                 if (v == null) {
                     throw e;

@@ -176,9 +176,7 @@ public final class OneshotCell<T> {
     private void wakeRx() {
         Waker w = rxWaker;
         rxWaker = null;
-        if (w != null) {
-            w.wake();
-        }
+        Wakers.wake(w);
     }
 
     /**
@@ -198,9 +196,7 @@ public final class OneshotCell<T> {
                 if ((s & TX_WAKER) != 0) {
                     Waker w = txWaker;
                     txWaker = null;
-                    if (w != null) {
-                        w.wake();
-                    }
+                    Wakers.wake(w);
                 }
                 return;
             }

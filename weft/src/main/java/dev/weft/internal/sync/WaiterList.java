@@ -125,22 +125,11 @@ public final class WaiterList<W extends Waiter> {
         return wakers;
     }
 
-    /** Wakes every waker of {@code wakers}; call it after releasing the owner's lock. */
+    /**
+     * Wakes every waker of {@code wakers}; call it after releasing the owner's lock. A
+     * waker that throws is logged, not passed on: see {@link Wakers}.
+     */
     public static void wakeAll(List<Waker> wakers) {
-        RuntimeException failure = null;
-        for (Waker w : wakers) {
-            try {
-                w.wake();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Wakers.wakeAll(wakers);
     }
 }

@@ -179,7 +179,7 @@ class BatchSemaphoreTest {
         assertEquals(BatchSemaphore.PENDING, first.poll(throwing));
         assertEquals(BatchSemaphore.PENDING, second.poll());
         assertEquals(BatchSemaphore.PENDING, third.poll());
-        assertThrows(IllegalStateException.class, () -> s.release(3)); // after every waker was called
+        s.release(3); // the throwing waker is logged, not passed on to the releaser (Wakers)
         assertEquals(1, second.waker.count());
         assertEquals(0, third.waker.count(), "still needs one");
         assertEquals(BatchSemaphore.ACQUIRED, first.poll());

@@ -1,0 +1,44 @@
+package dev.weft.internal.sync;
+
+import dev.weft.Waker;
+import java.util.List;
+
+/**
+ * How the sync primitives call the wakers of other tasks: every call goes through
+ * here, and a waker that throws is reported, not passed on.
+ *
+ * <p>A waker that throws breaks its contract ({@link Waker}). Its exception says
+ * nothing about the operation that woke it (a send, a receive, a release, a close,
+ * made by another task), and that operation must not fail for it: it would have to
+ * fail halfway, after it had already moved a value or a permit, and then either the
+ * value is lost or the caller, seeing an exception, tries again and sends twice. So
+ * the exception is logged ({@code System.Logger} {@code dev.weft.sync}, WARNING) with
+ * the waker that threw, and the operation completes as if the wake had worked. An
+ * {@link Error} is not caught.
+ */
+public final class Wakers {
+    private static final System.Logger LOG = System.getLogger("dev.weft.sync");
+
+    private Wakers() {
+    }
+
+    /** Calls {@code w}; logs what it throws. Does nothing for {@code null}. */
+    public static void wake(Waker w) {
+        if (w == null) {
+            return;
+        }
+        try {
+            w.wake();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a waker threw from wake(), which a waker must never do;"
+                    + " the operation that woke it went on (waker: " + w + ")", e);
+        }
+    }
+
+    /** Calls every waker of {@code wakers}, after releasing the owner's lock; logs what they throw. */
+    public static void wakeAll(List<Waker> wakers) {
+        for (Waker w : wakers) {
+            wake(w);
+        }
+    }
+}
