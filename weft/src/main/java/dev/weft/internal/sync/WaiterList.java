@@ -130,6 +130,8 @@ public final class WaiterList<W extends Waiter> {
      * waker that throws is logged, not passed on: see {@link Wakers}.
      */
     public static void wakeAll(List<Waker> wakers) {
-        Wakers.wakeAll(wakers);
+        for (Waker w : wakers) {
+            Wakers.wake(w);
+        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.weft.internal.sync;
 
 import dev.weft.Waker;
-import java.util.List;
 
 /**
  * How the sync primitives call the wakers of other tasks: every call goes through
- * here, and a waker that throws is reported, not passed on.
+ * here (a list of them through {@link WaiterList#wakeAll}), and a waker that throws
+ * is reported, not passed on.
  *
  * <p>A waker that throws breaks its contract ({@link Waker}). Its exception says
  * nothing about the operation that woke it (a send, a receive, a release, a close,
@@ -32,13 +32,6 @@ public final class Wakers {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "a waker threw from wake(), which a waker must never do;"
                     + " the operation that woke it went on (waker: " + w + ")", e);
-        }
-    }
-
-    /** Calls every waker of {@code wakers}, after releasing the owner's lock; logs what they throw. */
-    public static void wakeAll(List<Waker> wakers) {
-        for (Waker w : wakers) {
-            wake(w);
         }
     }
 }
