@@ -15,9 +15,10 @@ package dev.weft;
  *   <li>it is cheap and never blocks: it schedules, it does not run the task;</li>
  *   <li>it never throws. The thread calling it is running another task's operation
  *       (a send, a release, a close), which must not fail halfway for it: Weft's sync
- *       primitives log an exception a waker throws ({@code System.Logger}
- *       {@code dev.weft.sync}, WARNING) and complete the operation as if the wake had
- *       worked;</li>
+ *       primitives, {@code DelayQueue}, {@code Sleep.reset} and {@code Future.fromStage}
+ *       log an exception a waker throws ({@code System.Logger} {@code dev.weft.sync},
+ *       WARNING) and complete the operation as if the wake had worked (the runtime
+ *       logs a throwing join or timer waker to its own logger);</li>
  *   <li>wake-ups may be spurious: a woken future must re-check its state and may
  *       return pending again.</li>
  * </ul>

@@ -328,6 +328,21 @@ class FutureTest {
     }
 
     @Test
+    void fromStageLogsAWakerThatThrowsInsteadOfLeavingItInAStageNobodyReads() {
+        CompletableFuture<String> stage = new CompletableFuture<>();
+        Future<String> f = Future.fromStage(stage);
+        try (CapturedLog log = CapturedLog.of("dev.weft.sync")) {
+            assertTrue(f.poll(Context.of(() -> {
+                throw new IllegalStateException("the waker threw");
+            })).isPending());
+            stage.complete("v");
+            assertEquals(1, log.warnings().size());
+            assertEquals("the waker threw", log.warnings().get(0).getThrown().getMessage());
+        }
+        assertEquals("v", f.poll(cx).value());
+    }
+
+    @Test
     void fromStageRethrowsAnExceptionalCompletionAsItWasThrown() {
         CompletableFuture<String> stage = new CompletableFuture<>();
         IOException boom = new IOException("boom");

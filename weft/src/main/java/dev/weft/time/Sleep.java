@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.sync.Wakers;
 import dev.weft.internal.time.TimeDriver;
 import dev.weft.internal.time.TimerEntry;
 import java.util.Objects;
@@ -69,7 +70,7 @@ public final class Sleep implements Future<Void> {
         Waker waiting = e != null && e.isRegistered() ? e.waker() : null;
         resetNanos(newDeadline.nanos());
         if (waiting != null && !e.register(deadline, waiting)) {
-            waiting.wake(); // the new deadline has passed: let the waiter poll and see it
+            Wakers.wake(waiting); // the new deadline has passed: let the waiter poll and see it
         }
     }
 

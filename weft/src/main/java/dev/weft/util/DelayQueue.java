@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.sync.Wakers;
 import dev.weft.time.Instant;
 import dev.weft.time.Sleep;
 import dev.weft.time.Time;
@@ -251,11 +252,16 @@ public final class DelayQueue<T> {
         return new Expired<>(e.value, e.key, e.deadline);
     }
 
+    /**
+     * Wakes the task waiting in {@link #next()}. A queue shared under a lock may be
+     * waited on by one task and changed by another, whose insert or remove has done its
+     * work by now: a waker that throws is logged, not passed on to it ({@link Wakers}).
+     */
     private void wakeWaiter() {
         Waker w = waiting;
         if (w != null) {
             waiting = null;
-            w.wake();
+            Wakers.wake(w);
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.CapturedLog;
 import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.Future;
@@ -121,6 +122,21 @@ class SleepTest {
                 assertEquals(1, w.count());
                 assertTrue(s.poll(Context.of(w)).isReady());
             });
+        }
+    }
+
+    @Test
+    void aResetIntoThePastWhoseWaiterThrowsStillMovesTheDeadline() {
+        try (Runtime rt = paused(); CapturedLog log = CapturedLog.of("dev.weft.sync")) {
+            rt.blockOn(() -> {
+                Sleep s = sleep(Duration.ofDays(1));
+                assertTrue(s.poll(Context.of(() -> {
+                    throw new IllegalStateException("the waker of the waiting task threw");
+                })).isPending());
+                s.reset(Instant.now());
+                assertTrue(s.isElapsed());
+            });
+            assertEquals(1, log.warnings().size(), "the throwing wake was logged");
         }
     }
 

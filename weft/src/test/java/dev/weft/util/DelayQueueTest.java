@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.CapturedLog;
 import dev.weft.Context;
 import dev.weft.CountingWaker;
 import dev.weft.runtime.Runtime;
@@ -178,6 +179,29 @@ class DelayQueueTest {
                 assertEquals(1, w.count(), "woken: the queue is empty, next() answers null");
                 assertNull(q.pollExpired(Context.of(w)).value());
             });
+        }
+    }
+
+    @Test
+    void aWaiterWhoseWakerThrowsCostsTheInsertAndTheRemoveNothing() {
+        // A queue shared under a lock: one task waits in next(), another inserts and removes.
+        try (Runtime rt = Runtime.builder().workerThreads(2).startPaused(true).autoAdvance(false).build();
+                CapturedLog log = CapturedLog.of("dev.weft.sync")) {
+            rt.blockOn(() -> {
+                DelayQueue<String> q = new DelayQueue<>();
+                DelayQueue.Key late = q.insert("late", Duration.ofHours(1));
+                Context throwing = Context.of(() -> {
+                    throw new IllegalStateException("the waker of the waiting task threw");
+                });
+                assertTrue(q.pollExpired(throwing).isPending());
+                DelayQueue.Key soon = q.insert("soon", Duration.ofMillis(5)); // earlier: wakes the waiter
+                assertEquals(2, q.size());
+                assertTrue(q.pollExpired(throwing).isPending());
+                assertEquals("soon", q.remove(soon));
+                assertEquals("late", q.remove(late), "the last remove wakes the waiter and still gives its value");
+                assertTrue(q.isEmpty());
+            });
+            assertEquals(2, log.warnings().size(), "each throwing wake was logged");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
 import dev.weft.internal.Throwing;
+import dev.weft.internal.sync.Wakers;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -64,10 +65,9 @@ public final class FromStage<T> implements Future<T> {
             value = v;
             failure = f;
             done = true;
-            Waker w = waker;
-            if (w != null) {
-                w.wake();
-            }
+            // On the stage's thread, inside its callback: a throw here would end up in a
+            // stage nobody reads, so it is logged instead (Wakers).
+            Wakers.wake(waker);
         }
     }
 }

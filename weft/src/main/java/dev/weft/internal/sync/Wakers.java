@@ -5,7 +5,11 @@ import dev.weft.Waker;
 /**
  * How the sync primitives call the wakers of other tasks: every call goes through
  * here (a list of them through {@link WaiterList#wakeAll}), and a waker that throws
- * is reported, not passed on.
+ * is reported, not passed on. So do the other places where one task's operation, or
+ * a thread that is not a task's, wakes a waker left by a poll: {@code DelayQueue}'s
+ * insert, remove, reset and clear, {@code Sleep.reset}, and the callback by which a
+ * {@code CompletionStage} wakes the future made from it. (The runtime's own wakes of
+ * a join waker or a timer's waker are logged by the runtime, to its own logger.)
  *
  * <p>A waker that throws breaks its contract ({@link Waker}). Its exception says
  * nothing about the operation that woke it (a send, a receive, a release, a close,
