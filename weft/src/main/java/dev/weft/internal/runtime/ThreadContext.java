@@ -19,9 +19,10 @@ public final class ThreadContext implements Waker {
      * Implementation notes.
      *
      * notified: (wakes << 2) | how the thread waits: RUNNING (running, spinning or
-     * polling), PARKED or PARKED_UNCOUNTED. Every wake adds one to the count (its
-     * upper 30 bits, wrapping) and makes the thread RUNNING; only the thread itself
-     * moves RUNNING -> PARKED(_UNCOUNTED), by CAS. The awaiting loop reads the word
+     * polling), SPINNING (spinning while it watches a sign: see below), PARKED or
+     * PARKED_UNCOUNTED. Every wake adds one to the count (its upper 30 bits,
+     * wrapping) and makes the thread RUNNING; only the thread itself moves RUNNING ->
+     * SPINNING or PARKED(_UNCOUNTED), and SPINNING -> RUNNING, by CAS. The awaiting loop reads the word
      * before each poll (`seen`); after a pending poll it waits until the word is no
      * longer `seen` (spinning, or parked after a CAS seen -> seen | PARKED), then
      * polls again. A wake that lands before the park changed the word, so the CAS to
@@ -73,6 +74,25 @@ public final class ThreadContext implements Waker {
      * its first few dozen rounds. Where the JVM has one CPU, or virtual threads one
      * carrier, nothing spins.
      *
+     * Watching a sign while spinning (ADR 0002, "A wake a spinning receiver does not
+     * need"). A wake costs the waker a read and a CAS on this word, which the spinner
+     * reads: lines that cross the cores after the value itself did. A pending poll
+     * that knows where its progress will show (a channel receive: the queue's next
+     * link) hands that SpinWatch to the await (watchWhileSpinning), which then spins
+     * in state SPINNING, reading the sign beside the word. A producer that links a
+     * value and then finds the receiver's context SPINNING on that very watch
+     * (spinsWatching) leaves the wake out: the spinner sees the link. The pair is a
+     * Dekker one: the producer writes its link, then reads this word; the spinner,
+     * leaving the spin without a sign (its time is up), CASes SPINNING -> RUNNING and
+     * then reads the sign once more. So a producer that read SPINNING had its link
+     * seen by that last read, and one that reads RUNNING wakes as usual. A wake that
+     * lands while SPINNING moves the count as ever and ends the spin. The watch is
+     * for one spin: the await drops it when the spin ends and before each poll, so a
+     * watch left by a branch that lost a select does not keep a later spin watching
+     * a queue nobody waits on (the queue's value would end every spin at once). It is
+     * a plain field: a producer reads it only after it read SPINNING, which the
+     * spinner's CAS published after its write.
+     *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
      * loop sees it. The context finds the flag through its task field: only a thread
@@ -80,10 +100,10 @@ public final class ThreadContext implements Waker {
      * BlockingTask), so no separate owner field is kept.
      *
      * Size. 100,000 sleeping thread tasks (W5) keep a context each while parked, and
-     * a young collection copies them all: the context is 56 bytes (12 of header, five
-     * references, the word and two shorts, the long and the boolean, with 7 bytes to
+     * a young collection copies them all: the context is 56 bytes (12 of header, six
+     * references, the word and two shorts, the long and the boolean, with 3 bytes to
      * spare since the wake count replaced a depth counter); an owner field, or ints
-     * for the two spin counters, made it 64.
+     * for the two spin counters, would make it 64.
      *
      * Where a context comes from: a thread task makes its own on first use and
      * finds it through its task (ThreadTask's notes say how, and why not through a
@@ -95,7 +115,8 @@ public final class ThreadContext implements Waker {
      * an await nested in the outer future's poll), JoinHandleTest
      * (abort while spinning or parked, interrupt of a thread task), ClockTest (the
      * activity count), SingleCarrierTest and VirtualThreadQueueTest (the yield's
-     * question: is anything queued for a carrier).
+     * question: is anything queued for a carrier), MpscSpinHandOffTest (a spin that
+     * watches a queue, against pushes that leave the wake out).
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
@@ -106,6 +127,8 @@ public final class ThreadContext implements Waker {
     private static final int PARKED = 1;
     /** {@link #notified}'s low bits: a thread outside every task parked in an await. */
     private static final int PARKED_UNCOUNTED = 2;
+    /** {@link #notified}'s low bits: spinning, counted, watching {@link #watched} (see the notes). */
+    private static final int SPINNING = 3;
     private static final int WAIT_BITS = 3;
     /** One wake in {@link #notified}'s count. */
     private static final int ONE_WAKE = 4;
@@ -127,7 +150,7 @@ public final class ThreadContext implements Waker {
     }
 
     private final Thread thread;
-    /** (wakes << 2) | RUNNING, PARKED or PARKED_UNCOUNTED; see the notes. */
+    /** (wakes << 2) | RUNNING, SPINNING, PARKED or PARKED_UNCOUNTED; see the notes. */
     private volatile int notified;
     private final Context cx;
     /** A task's thread was interrupted while parked; its status is given back when the await ends. */
@@ -141,6 +164,8 @@ public final class ThreadContext implements Waker {
     private short spinScore = SCORE_TO_SPIN - 1;
     /** Parks without a spin since the last spin; see {@link #PROBE_EVERY}. */
     private short parksWithoutSpin;
+    /** What the latest pending poll asked the next spin to watch; owner-written (see the notes). */
+    private SpinWatch watched;
 
     /** The runtime this thread serves, or {@code null}. */
     RuntimeCore runtime;
@@ -179,13 +204,33 @@ public final class ThreadContext implements Waker {
         return thread.isVirtual();
     }
 
+    /**
+     * Asks the spin after this pending poll to watch {@code w} too. Meant for the
+     * thread itself, during a poll of its await that is about to return pending; a
+     * call from another thread (a future polled elsewhere with this waker) is ignored.
+     */
+    public void watchWhileSpinning(SpinWatch w) {
+        if (Thread.currentThread() == thread) {
+            watched = w;
+        }
+    }
+
+    /**
+     * Whether this thread spins watching {@code w} now, so that whatever {@code w}
+     * shows ends the spin without a wake. Any thread; only meaningful after the caller
+     * made what {@code w} shows visible (a volatile write): see the notes.
+     */
+    public boolean spinsWatching(SpinWatch w) {
+        return (notified & WAIT_BITS) == SPINNING && watched == w;
+    }
+
     @Override
     public void wake() {
         for (;;) {
             int s = notified;
             int woken = (s & ~WAIT_BITS) + ONE_WAKE; // RUNNING
             int waiting = s & WAIT_BITS;
-            if (waiting == RUNNING) {
+            if (waiting == RUNNING || waiting == SPINNING) {
                 if (NOTIFIED.compareAndSet(this, s, woken)) {
                     return; // running or spinning: it sees the word change before it could park
                 }
@@ -228,6 +273,9 @@ public final class ThreadContext implements Waker {
         try {
             for (;;) {
                 int seen = notified; // before the poll: a wake after this read changes the word
+                if (watched != null) {
+                    watched = null; // left by an earlier poll: this one says afresh what to watch
+                }
                 int budgetBefore = budgetLeft();
                 Poll<T> p = f.poll(cx);
                 if (p.isReady()) {
@@ -318,7 +366,14 @@ public final class ThreadContext implements Waker {
      */
     private boolean parkUntilWoken(int seen) {
         if (notified == seen && shouldSpin()) {
-            boolean woken = spinUntilWoken(seen);
+            SpinWatch w = watched;
+            boolean woken;
+            if (w != null) {
+                woken = spinWatching(seen, w);
+                watched = null; // one spin's worth: see the notes
+            } else {
+                woken = spinUntilWoken(seen);
+            }
             int score = spinScore; // an average over the last few spins: each weighs 1/8
             spinScore = (short) (woken ? score + ((SCORE_ONE - score) >> 3) : score - (score >> 3));
             if (woken) {
@@ -365,6 +420,35 @@ public final class ThreadContext implements Waker {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Spins SPINNING (counted) for up to {@link #MAX_SPIN_NANOS}, watching {@code w} and
+     * the word; answers whether to poll again (a wake came, or {@code w} shows progress).
+     * Leaves the state RUNNING.
+     */
+    private boolean spinWatching(int seen, SpinWatch w) {
+        int spinning = seen | SPINNING;
+        if (!NOTIFIED.compareAndSet(this, seen, spinning)) {
+            return true; // woken since the poll
+        }
+        long start = System.nanoTime();
+        do {
+            Thread.onSpinWait();
+            if (notified != spinning) {
+                return true; // woken: the wake left the state RUNNING
+            }
+            if (w.looksReady()) {
+                NOTIFIED.compareAndSet(this, spinning, seen); // else woken meanwhile: RUNNING either way
+                return true;
+            }
+        } while (System.nanoTime() - start < MAX_SPIN_NANOS);
+        if (!NOTIFIED.compareAndSet(this, spinning, seen)) {
+            return true; // woken at the last moment
+        }
+        // RUNNING from here: a producer that links from now on wakes. One that read
+        // SPINNING linked before this CAS, and this read sees its link (see the notes).
+        return w.looksReady();
     }
 
     /** Spins RUNNING (counted) for up to {@link #MAX_SPIN_NANOS}; answers whether a wake came. */

@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.runtime.ThreadContext;
 import dev.weft.sync.SendError;
 import dev.weft.time.Elapsed;
 import dev.weft.time.Time;
@@ -82,6 +83,14 @@ public final class MpscChannel<T> {
      *       relies on the reads that follow (the queue's `next`, the admission
      *       state) being volatile: they then sit in one order with the producers'
      *       links and getAndSets even where no store of the receiver's fences them.
+     *       One exception, for a push only: when rxWaker is the context of a thread
+     *       task that spins watching this queue (ThreadContext.spinsWatching, read
+     *       after the link), the push leaves both the waker and the wake alone. The
+     *       spin sees the link itself, and ThreadContext's notes give the Dekker
+     *       pair that covers a spin ending just then. The waker stays registered,
+     *       so the receiver's next pending receive does not write rxWaker either
+     *       (ADR 0002, "A wake a spinning receiver does not need"). Closes and
+     *       give-backs always wake: they link nothing the spin could see.
      *
      * Closing. The receiver's close() closes admission, then sets RX_CLOSED (that
      * order makes "closed" one linearization point for trySend and isClosed; found
@@ -216,7 +225,7 @@ public final class MpscChannel<T> {
     private volatile int senders = 1;
     /** Unbounded only: (admitted, not yet taken << 1) | ADMISSION_CLOSED. */
     private volatile long count;
-    /** Set by the receiver before it returns pending; taken by wakeReceiver(). */
+    /** Set by the receiver before it returns pending; taken by wakeReceiver() (a push may leave it: I3). */
     private volatile Waker rxWaker;
     /** Hook drains asked for; the one that moves it from 0 drains. */
     private volatile int draining;
@@ -386,7 +395,7 @@ public final class MpscChannel<T> {
     /** Pushes an admitted value (its permit is held): never waits, never fails. */
     public void push(T value) {
         queue.push(value);
-        wakeReceiver();
+        wakeReceiverAfterPush();
         if ((flags & DONE) != 0) {
             drainToHook();
         }
@@ -409,6 +418,14 @@ public final class MpscChannel<T> {
     public void undeliverable(T value) {
         if (undelivered != null && value != null) {
             undelivered.accept(value);
+        }
+    }
+
+    /** wakeReceiver() after a push: a receiver spinning on the queue sees the link itself (I3). */
+    private void wakeReceiverAfterPush() {
+        Waker w = rxWaker;
+        if (w != null && !(w instanceof ThreadContext tc && tc.spinsWatching(queue))) {
+            Wakers.wake((Waker) RX_WAKER.getAndSet(this, null));
         }
     }
 
@@ -466,6 +483,14 @@ public final class MpscChannel<T> {
         }
     }
 
+    /** Pending; a thread task's await may spin watching the queue (I3's exception for pushes). */
+    private <R> Poll<R> pendingWatchingQueue(Context cx) {
+        if (cx.waker() instanceof ThreadContext tc) {
+            tc.watchWhileSpinning(queue);
+        }
+        return Poll.pending();
+    }
+
     /** One receive: a value, {@code null} once closed and drained, or pending. */
     public Poll<T> pollRecv(Context cx) {
         if (!cx.proceed()) {
@@ -482,7 +507,7 @@ public final class MpscChannel<T> {
             registerReceiver(cx.waker());
             v = queue.pop();
             if (v == null) {
-                return closedAndIdle() ? Poll.ready(null) : Poll.pending();
+                return closedAndIdle() ? Poll.ready(null) : pendingWatchingQueue(cx);
             }
         }
         taken(1);
@@ -505,7 +530,7 @@ public final class MpscChannel<T> {
             registerReceiver(cx.waker());
             n = takeInto(into, limit);
             if (n == 0) {
-                return closedAndIdle() ? Poll.ready(0) : Poll.pending();
+                return closedAndIdle() ? Poll.ready(0) : pendingWatchingQueue(cx);
             }
         }
         return Poll.ready(n);

@@ -1,5 +1,6 @@
 package dev.weft.internal.sync;
 
+import dev.weft.internal.runtime.SpinWatch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Collection;
@@ -11,7 +12,7 @@ import java.util.Collection;
  *
  * @param <T> the type of the values
  */
-public final class MpscQueue<T> extends MpscQueueTailPad<T> {
+public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch {
     /*
      * Implementation notes.
      *
@@ -93,6 +94,15 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> {
         Node<T> stub = new Node<>(null);
         head = stub;
         tail = stub;
+    }
+
+    /**
+     * Whether a value is linked behind the head: what a receiving thread task's spin
+     * watches (MpscChannel, I3). Consumer only.
+     */
+    @Override
+    public boolean looksReady() {
+        return head.next != null;
     }
 
     /** Appends {@code value} (not null). Any thread. */

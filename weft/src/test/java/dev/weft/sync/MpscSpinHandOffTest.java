@@ -1,0 +1,140 @@
+package dev.weft.sync;
+
+import static dev.weft.Select.on;
+import static dev.weft.Select.select;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.weft.runtime.Runtime;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Hand-offs between thread tasks on two carriers, where a receiving task's await
+ * spins watching the channel's queue and a push to it may leave the wake out
+ * (MpscChannel, I3; ThreadContext's notes). Each side busy-waits a random 0-4 us
+ * between its operations, on both sides of the await's 2 us spin: spins end on the
+ * linked value, on a wake, on a value that comes just as the spin gives up, or in a
+ * park. A push that left out a wake the receiver needed would leave it parked for
+ * good, and the test would time out. Prints its seed on failure.
+ */
+@Timeout(60)
+class MpscSpinHandOffTest {
+    static final int ROUNDS = 30_000;
+
+    /** Busy-waits about {@code nanos}, so that the other side's spin may or may not outlast it. */
+    static void busy(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() - until < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static Runtime runtime() {
+        return Runtime.builder().workerThreads(2).build();
+    }
+
+    @Test
+    void pingPongOverBoundedChannelsLosesNoWake() {
+        long seed = System.nanoTime();
+        try (Runtime rt = runtime()) {
+            Mpsc.Pair<Integer> ping = Mpsc.channel(1);
+            Mpsc.Pair<Integer> pong = Mpsc.channel(1);
+            int last = rt.blockOn(() -> {
+                JoinHandle<Void> ponger = Task.spawn(() -> {
+                    Random r = new Random(seed);
+                    for (int i = 0; i < ROUNDS; i++) {
+                        Integer v = ping.rx().recv().await();
+                        busy(r.nextInt(4_000));
+                        pong.tx().send(v).await();
+                    }
+                });
+                JoinHandle<Integer> pinger = Task.spawn(() -> {
+                    Random r = new Random(seed + 1);
+                    int got = -1;
+                    for (int i = 0; i < ROUNDS; i++) {
+                        ping.tx().send(i).await();
+                        busy(r.nextInt(4_000));
+                        got = pong.rx().recv().await();
+                        assertEquals(i, got, "seed " + seed);
+                    }
+                    return got;
+                });
+                ponger.await();
+                return pinger.await();
+            });
+            assertEquals(ROUNDS - 1, last, "seed " + seed);
+        }
+    }
+
+    @Test
+    void batchesOverAnUnboundedChannelArriveWholeAndInOrder() {
+        long seed = System.nanoTime();
+        try (Runtime rt = runtime()) {
+            Mpsc.UnboundedPair<Integer> ch = Mpsc.unboundedChannel();
+            Mpsc.Pair<Integer> acks = Mpsc.channel(1);
+            List<Integer> got = rt.blockOn(() -> {
+                Task.spawn(() -> {
+                    Random r = new Random(seed);
+                    for (int i = 0; i < ROUNDS; i++) {
+                        ch.tx().send(i);
+                        if (i % 8 == 7) {
+                            acks.rx().recv().await(); // keeps the two sides in step, so most receives wait
+                        }
+                        busy(r.nextInt(4_000));
+                    }
+                });
+                List<Integer> all = new ArrayList<>();
+                Random r = new Random(seed + 1);
+                while (all.size() < ROUNDS) {
+                    int before = all.size();
+                    ch.rx().recvMany(all, 8).await();
+                    for (int k = before; k < all.size(); k++) {
+                        if (all.get(k) % 8 == 7) {
+                            acks.tx().send(0).await();
+                        }
+                    }
+                    busy(r.nextInt(2_000));
+                }
+                return all;
+            });
+            for (int i = 0; i < ROUNDS; i++) {
+                assertEquals(i, got.get(i), "seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void aSelectOverTwoChannelsGetsEveryValueOfBoth() {
+        long seed = System.nanoTime();
+        try (Runtime rt = runtime()) {
+            Mpsc.Pair<Integer> a = Mpsc.channel(2);
+            Mpsc.Pair<Integer> b = Mpsc.channel(2);
+            long sum = rt.blockOn(() -> {
+                int p = 0;
+                for (Mpsc.Sender<Integer> tx : List.of(a.tx(), b.tx())) {
+                    long s = seed + p++;
+                    Task.spawn(() -> {
+                        Random r = new Random(s);
+                        for (int i = 1; i <= ROUNDS; i++) {
+                            tx.send(i).await();
+                            busy(r.nextInt(4_000));
+                        }
+                    });
+                }
+                return Task.spawn(() -> {
+                    long total = 0;
+                    for (int n = 0; n < 2 * ROUNDS; n++) {
+                        total += select(on(a.rx().recv(), v -> v), on(b.rx().recv(), v -> v)).await();
+                    }
+                    return total;
+                }).await();
+            });
+            assertEquals(2L * ROUNDS * (ROUNDS + 1) / 2, sum, "seed " + seed);
+        }
+    }
+}
