@@ -110,14 +110,25 @@ class MpscSpinHandOffTest {
 
     @Test
     void aSelectOverTwoChannelsGetsEveryValueOfBoth() {
+        selectGetsEveryValue(2); // the spin watches the queue polled last; pushes to the other wake
+    }
+
+    @Test
+    void aSelectOverThreeChannelsGetsEveryValueOfEach() {
+        selectGetsEveryValue(3);
+    }
+
+    private static void selectGetsEveryValue(int channels) {
         long seed = System.nanoTime();
         try (Runtime rt = runtime()) {
-            Mpsc.Pair<Integer> a = Mpsc.channel(2);
-            Mpsc.Pair<Integer> b = Mpsc.channel(2);
+            List<Mpsc.Pair<Integer>> chs = new ArrayList<>();
+            for (int c = 0; c < channels; c++) {
+                chs.add(Mpsc.channel(2));
+            }
             long sum = rt.blockOn(() -> {
-                int p = 0;
-                for (Mpsc.Sender<Integer> tx : List.of(a.tx(), b.tx())) {
-                    long s = seed + p++;
+                for (int c = 0; c < channels; c++) {
+                    Mpsc.Sender<Integer> tx = chs.get(c).tx();
+                    long s = seed + c;
                     Task.spawn(() -> {
                         Random r = new Random(s);
                         for (int i = 1; i <= ROUNDS; i++) {
@@ -128,13 +139,16 @@ class MpscSpinHandOffTest {
                 }
                 return Task.spawn(() -> {
                     long total = 0;
-                    for (int n = 0; n < 2 * ROUNDS; n++) {
-                        total += select(on(a.rx().recv(), v -> v), on(b.rx().recv(), v -> v)).await();
+                    for (int n = 0; n < channels * ROUNDS; n++) {
+                        total += channels == 2
+                                ? select(on(chs.get(0).rx().recv(), v -> v), on(chs.get(1).rx().recv(), v -> v)).await()
+                                : select(on(chs.get(0).rx().recv(), v -> v), on(chs.get(1).rx().recv(), v -> v),
+                                        on(chs.get(2).rx().recv(), v -> v)).await();
                     }
                     return total;
                 }).await();
             });
-            assertEquals(2L * ROUNDS * (ROUNDS + 1) / 2, sum, "seed " + seed);
+            assertEquals((long) channels * ROUNDS * (ROUNDS + 1) / 2, sum, "seed " + seed);
         }
     }
 }
