@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * between its operations, on both sides of the await's 2 us spin: spins end on the
  * linked value, on a wake, on a value that comes just as the spin gives up, or in a
  * park. A push that left out a wake the receiver needed would leave it parked for
- * good, and the test would time out. Prints its seed on failure.
+ * good, and the test would time out. Prints its seed on failure. (Nested awaits:
+ * SpinWatchNestedAwaitTest.)
  */
 @Timeout(60)
 class MpscSpinHandOffTest {
@@ -68,6 +69,48 @@ class MpscSpinHandOffTest {
                 return pinger.await();
             });
             assertEquals(ROUNDS - 1, last, "seed " + seed);
+        }
+    }
+
+    @Test
+    void severalProducersIntoOneChannelLoseNoWake() {
+        // A push may link behind another that has swapped the tail but not linked yet,
+        // find the receiver spinning, and leave the wake to that other producer.
+        long seed = System.nanoTime();
+        int producers = 3;
+        try (Runtime rt = runtime()) {
+            Mpsc.Pair<Integer> ch = Mpsc.channel(4);
+            int[] next = rt.blockOn(() -> {
+                for (int p = 0; p < producers; p++) {
+                    Mpsc.Sender<Integer> tx = ch.tx().clone();
+                    int from = p * ROUNDS;
+                    long s = seed + p;
+                    Task.spawn(() -> {
+                        try (tx) {
+                            Random r = new Random(s);
+                            for (int i = 0; i < ROUNDS; i++) {
+                                tx.send(from + i).await();
+                                busy(r.nextInt(4_000));
+                            }
+                        }
+                    });
+                }
+                ch.tx().close();
+                return Task.spawn(() -> {
+                    int[] expected = new int[producers];
+                    Random r = new Random(seed + producers);
+                    for (Integer v; (v = ch.rx().recv().await()) != null; ) {
+                        int p = v / ROUNDS;
+                        assertEquals(p * ROUNDS + expected[p], v, "each producer's values in order; seed " + seed);
+                        expected[p]++;
+                        busy(r.nextInt(1_000));
+                    }
+                    return expected;
+                }).await();
+            });
+            for (int p = 0; p < producers; p++) {
+                assertEquals(ROUNDS, next[p], "values of producer " + p + "; seed " + seed);
+            }
         }
     }
 

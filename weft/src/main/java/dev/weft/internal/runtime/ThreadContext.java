@@ -22,7 +22,8 @@ public final class ThreadContext implements Waker {
      * polling), SPINNING (spinning while it watches a sign: see below), PARKED or
      * PARKED_UNCOUNTED. Every wake adds one to the count (its upper 30 bits,
      * wrapping) and makes the thread RUNNING; only the thread itself moves RUNNING ->
-     * SPINNING or PARKED(_UNCOUNTED), and SPINNING -> RUNNING, by CAS. The awaiting loop reads the word
+     * SPINNING or PARKED(_UNCOUNTED), by CAS (and SPINNING back to RUNNING, unless a
+     * wake did it first). The awaiting loop reads the word
      * before each poll (`seen`); after a pending poll it waits until the word is no
      * longer `seen` (spinning, or parked after a CAS seen -> seen | PARKED), then
      * polls again. A wake that lands before the park changed the word, so the CAS to
@@ -31,7 +32,8 @@ public final class ThreadContext implements Waker {
      * is one CAS, no unpark.
      *
      * Why a count rather than a flag that the woken thread clears (the first design):
-     * the thread never writes the word after a wake, it only reads it. A clear was a
+     * the thread never writes the word after a wake, it only reads it (it writes only
+     * to start and end a watched spin, below). A clear was a
      * store and a full fence on a line the waker had just written, on the critical
      * path of every hand-off (ping-pong, W2: see ADR 0002, "fewer writes per
      * hand-off"), and a flag needed that fence to be a Dekker pair with the next poll.
@@ -39,7 +41,8 @@ public final class ThreadContext implements Waker {
      * volatile, so the poll that follows sees what any waker before it published; a
      * waker after it changes the word. Nested awaits need nothing either: a wake that
      * an await inside an outer poll consumed still changed the word the outer await
-     * read before its poll, so the outer polls again. (The count wraps: a wake would be
+     * read before its poll, so the outer polls again. (A watched spin that ends on its
+     * sign moves the count itself, for the same reason: see below.) (The count wraps: a wake would be
      * missed only if a multiple of 2^30 wakes landed between an await's read of `seen`
      * and its check, the awaits nested in its poll included: not a case.)
      *
@@ -81,15 +84,27 @@ public final class ThreadContext implements Waker {
      * link) hands that SpinWatch to the await (watchWhileSpinning), which then spins
      * in state SPINNING, reading the sign beside the word. A producer that links a
      * value and then finds the receiver's context SPINNING on that very watch
-     * (spinsWatching) leaves the wake out: the spinner sees the link. The pair is a
-     * Dekker one: the producer writes its link, then reads this word; the spinner,
-     * leaving the spin without a sign (its time is up), CASes SPINNING -> RUNNING and
-     * then reads the sign once more. So a producer that read SPINNING had its link
-     * seen by that last read, and one that reads RUNNING wakes as usual. A wake that
-     * lands while SPINNING moves the count as ever and ends the spin. The watch is
-     * for one spin: the await drops it when the spin ends and before each poll, so a
+     * (spinsWatching) leaves the wake out: the spin sees the chain reach past the
+     * head. The pair is a Dekker one, per spin: the producer writes its link, then
+     * reads this word; the spinner, leaving the spin without a sign (its time is up),
+     * CASes SPINNING -> RUNNING and then reads the sign once more. So a producer that
+     * read this spin's SPINNING linked before that CAS. If its link is the one that
+     * joins the chain to the head, the last read sees it; if it linked behind a
+     * producer that has swapped the tail but not linked yet, that producer's own link
+     * comes later, and it reads the word after it: RUNNING or PARKED, so it wakes.
+     * A producer that reads RUNNING wakes as usual. A wake that lands while SPINNING
+     * moves the count as ever and ends the spin.
+     *
+     * A spin that ends on its sign moves the count itself (the CAS that ends the
+     * spin, SPINNING -> RUNNING, adds one wake; after a timeout, a CAS that adds one),
+     * exactly as the wake it replaced would have. An await nested in an outer poll may
+     * spin on a queue the outer future waits on too; the outer await then sees the
+     * word move and polls again (found in review: with the count left as it was, the
+     * outer await parked with the value in the queue). The watch is
+     * for one spin: the await drops it before each poll and before it parks, so a
      * watch left by a branch that lost a select does not keep a later spin watching
-     * a queue nobody waits on (the queue's value would end every spin at once). It is
+     * a queue nobody waits on (the queue's value would end every spin at once), and a
+     * parked thread holds no queue. It is
      * a plain field: a producer reads it only after it read SPINNING, which the
      * spinner's CAS published after its write.
      *
@@ -359,26 +374,29 @@ public final class ThreadContext implements Waker {
 
     /**
      * Parks until woken, that is until {@link #notified} is no longer {@code seen} (the
-     * word read before the pending poll; its low bits are RUNNING). Interrupts are not
+     * word read before the pending poll; its low bits are RUNNING), or, while it spins
+     * watching {@link #watched}, until the watch shows progress. Interrupts are not
      * Weft's cancellation: a task's thread keeps waiting and gets its interrupt status
      * back when the await ends; a thread outside every task (a test's, a caller of
      * blockOn) answers {@code true}: give up.
      */
     private boolean parkUntilWoken(int seen) {
+        SpinWatch w = watched; // read by producers during the spin: dropped only after it
         if (notified == seen && shouldSpin()) {
-            SpinWatch w = watched;
             boolean woken;
             if (w != null) {
                 woken = spinWatching(seen, w);
-                watched = null; // one spin's worth: see the notes
             } else {
                 woken = spinUntilWoken(seen);
             }
             int score = spinScore; // an average over the last few spins: each weighs 1/8
             spinScore = (short) (woken ? score + ((SCORE_ONE - score) >> 3) : score - (score >> 3));
             if (woken) {
-                return false; // kept the carrier: the budget goes on
+                return false; // kept the carrier: the budget goes on (the next poll drops the watch)
             }
+        }
+        if (w != null) {
+            watched = null; // holds nothing while parked; a park wakes only by a wake
         }
         if (task != null) {
             int parked = seen | PARKED;
@@ -439,7 +457,8 @@ public final class ThreadContext implements Waker {
                 return true; // woken: the wake left the state RUNNING
             }
             if (w.looksReady()) {
-                NOTIFIED.compareAndSet(this, spinning, seen); // else woken meanwhile: RUNNING either way
+                // Counts as the wake it replaced (see the notes); else woken meanwhile.
+                NOTIFIED.compareAndSet(this, spinning, seen + ONE_WAKE);
                 return true;
             }
         } while (System.nanoTime() - start < MAX_SPIN_NANOS);
@@ -447,8 +466,12 @@ public final class ThreadContext implements Waker {
             return true; // woken at the last moment
         }
         // RUNNING from here: a producer that links from now on wakes. One that read
-        // SPINNING linked before this CAS, and this read sees its link (see the notes).
-        return w.looksReady();
+        // SPINNING linked before this CAS, and this read sees the chain (see the notes).
+        if (!w.looksReady()) {
+            return false;
+        }
+        NOTIFIED.compareAndSet(this, seen, seen + ONE_WAKE); // else woken meanwhile: moved anyway
+        return true;
     }
 
     /** Spins RUNNING (counted) for up to {@link #MAX_SPIN_NANOS}; answers whether a wake came. */

@@ -86,7 +86,9 @@ public final class MpscChannel<T> {
      *       One exception, for a push only: when rxWaker is the context of a thread
      *       task that spins watching this queue (ThreadContext.spinsWatching, read
      *       after the link), the push leaves both the waker and the wake alone. The
-     *       spin sees the link itself, and ThreadContext's notes give the Dekker
+     *       spin sees the chain reach past the head (if this push's link is not the
+     *       one that joins it, the producer still linking behind the head reads the
+     *       word after its own link, and wakes); ThreadContext's notes give the Dekker
      *       pair that covers a spin ending just then. The waker stays registered,
      *       so the receiver's next pending receive does not write rxWaker either
      *       (ADR 0002, "A wake a spinning receiver does not need"). Closes and

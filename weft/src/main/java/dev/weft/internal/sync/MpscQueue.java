@@ -34,7 +34,9 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
      * Callers deal with it in one of two ways:
      *   - a consumer that will wait anyway (a receive that registers its waker)
      *     simply waits: the producer in the window wakes it after linking, because
-     *     the channel wakes the receiver after every push;
+     *     the channel wakes the receiver after every push (or, if the receiver spins
+     *     watching this queue, leaves it to the spin, which then sees the link:
+     *     MpscChannel, I3);
      *   - a consumer that must answer now (tryRecv, drain) calls popWaiting(), which
      *     spins through the window (a few instructions of the producer; it yields
      *     after a short spin in case that thread was descheduled). This is what
@@ -98,7 +100,8 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
 
     /**
      * Whether a value is linked behind the head: what a receiving thread task's spin
-     * watches (MpscChannel, I3). Consumer only.
+     * watches (MpscChannel, I3). Called by the receiving thread; after DONE a drainer
+     * on another thread may pop meanwhile, which only makes the answer stale.
      */
     @Override
     public boolean looksReady() {
