@@ -33,18 +33,19 @@ public final class ThreadContext implements Waker {
      *
      * Why a count rather than a flag that the woken thread clears (the first design):
      * the thread never writes the word after a wake, it only reads it (it writes only
-     * to start and end a watched spin, below). A clear was a
-     * store and a full fence on a line the waker had just written, on the critical
-     * path of every hand-off (ping-pong, W2: see ADR 0002, "fewer writes per
-     * hand-off"), and a flag needed that fence to be a Dekker pair with the next poll.
+     * to start and end a watched spin, below). A clear was a store and a full fence on
+     * a line the waker had just written, on the critical path of every hand-off
+     * (ping-pong, W2: see ADR 0002, "fewer writes per hand-off"), and a flag needed
+     * that fence to be a Dekker pair with the next poll.
      * With the count no fence is needed on the thread's side: the read of `seen` is
      * volatile, so the poll that follows sees what any waker before it published; a
      * waker after it changes the word. Nested awaits need nothing either: a wake that
      * an await inside an outer poll consumed still changed the word the outer await
-     * read before its poll, so the outer polls again. (A watched spin that ends on its
-     * sign moves the count itself, for the same reason: see below.) (The count wraps: a wake would be
-     * missed only if a multiple of 2^30 wakes landed between an await's read of `seen`
-     * and its check, the awaits nested in its poll included: not a case.)
+     * read before its poll, so the outer polls again (a watched spin that ends on its
+     * sign moves the count itself for the same reason: see below). (The count wraps: a
+     * wake would be missed only if a multiple of 2^30 wakes landed between an await's
+     * read of `seen` and its check, the awaits nested in its poll included: not a
+     * case.)
      *
      * PARKED is used by the threads of a runtime's tasks (thread tasks, blocking
      * jobs), which the runtime counts as active unless they are parked in an await
@@ -100,13 +101,12 @@ public final class ThreadContext implements Waker {
      * exactly as the wake it replaced would have. An await nested in an outer poll may
      * spin on a queue the outer future waits on too; the outer await then sees the
      * word move and polls again (found in review: with the count left as it was, the
-     * outer await parked with the value in the queue). The watch is
-     * for one spin: the await drops it before each poll and before it parks, so a
-     * watch left by a branch that lost a select does not keep a later spin watching
-     * a queue nobody waits on (the queue's value would end every spin at once), and a
-     * parked thread holds no queue. It is
-     * a plain field: a producer reads it only after it read SPINNING, which the
-     * spinner's CAS published after its write.
+     * outer await parked with the value in the queue). The watch is for one spin: the
+     * await drops it before each poll and before it parks, so a watch left by a branch
+     * that lost a select does not keep a later spin watching a queue nobody waits on
+     * (the queue's value would end every spin at once), and a parked thread holds no
+     * queue. It is a plain field: a producer reads it only after it read SPINNING,
+     * which the spinner's CAS published after its write.
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
