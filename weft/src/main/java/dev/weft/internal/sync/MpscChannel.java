@@ -425,9 +425,8 @@ public final class MpscChannel<T> {
 
     /** wakeReceiver() after a push: a receiver spinning on the queue sees the link itself (I3). */
     private void wakeReceiverAfterPush() {
-        Waker w = rxWaker;
-        if (w != null && !(w instanceof ThreadContext tc && tc.spinsWatching(queue))) {
-            Wakers.wake((Waker) RX_WAKER.getAndSet(this, null));
+        if (!(rxWaker instanceof ThreadContext tc && tc.spinsWatching(queue))) {
+            wakeReceiver();
         }
     }
 
