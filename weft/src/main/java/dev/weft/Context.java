@@ -14,9 +14,11 @@ import java.util.Objects;
  * finished task, a loop step, a channel with a full buffer) call {@link #proceed()}
  * before they do their work; once the budget is spent, {@code proceed()} wakes the
  * task and answers {@code false}, the future returns pending, and the task goes to
- * the back of the run queue so that others run first. A thread task does the same
- * at its awaits: after {@value #BUDGET} awaits that did not park, it yields its
- * carrier thread.
+ * the back of the run queue so that others run first. A thread task counts its
+ * awaits that did not park the same way, but a yield costs it a virtual-thread
+ * switch: when its budget is spent it yields its carrier thread only once it has
+ * held the carrier for 50 microseconds (since it last parked or yielded), and
+ * otherwise starts a new budget.
  *
  * <p>A context made by {@link #of(Waker)} has no budget: {@code proceed()} always
  * answers {@code true}. Use it to poll futures by hand.

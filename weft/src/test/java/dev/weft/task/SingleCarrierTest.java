@@ -47,6 +47,26 @@ class SingleCarrierTest {
     }
 
     @Test
+    void aThreadTaskAwaitingAFutureThatSpendsTheBudgetItselfDoesNotStarveAnother() {
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            JoinHandle<Integer> finished = rt.spawn(() -> 1);
+            assertEquals(1, finished.await());
+            AtomicBoolean stop = new AtomicBoolean();
+            JoinHandle<Long> spinner = rt.spawn(() -> {
+                long n = 0;
+                while (!stop.get()) {
+                    // A finished handle takes a unit itself and, with none left, wakes
+                    // the task and answers pending: the await's other way to a yield.
+                    n += finished.await();
+                }
+                return n;
+            });
+            rt.spawn(() -> stop.set(true));
+            assertTrue(spinner.await() > 0);
+        }
+    }
+
+    @Test
     void abortBeforeStartNeverRunsAThreadTask() {
         try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
             AtomicBoolean ran = new AtomicBoolean();

@@ -108,6 +108,24 @@ public final class ThreadContext implements Waker {
      * queue. It is a plain field: a producer reads it only after it read SPINNING,
      * which the spinner's CAS published after its write.
      *
+     * The budget's slice (ADR 0002, "The budget as a time slice"). A thread task
+     * spends one unit of its budget (Context.BUDGET) per await that does not park,
+     * and a spent budget yields the carrier, as a future task goes to the back of
+     * its run queue. But a virtual thread's yield costs far more than a future
+     * task's: an unmount and a mount (0.4-1.3 us), and the thread often comes back
+     * on the other carrier, with its working set left behind. W3's consumer,
+     * yielding every 128 receives, took 1.6x as long as with the slice below with
+     * the cores sharing a cache and 1.7x with them apart. So a spent budget yields
+     * only once the thread's turn on its carrier (since its last park or yield) has
+     * lasted SLICE_TICKS, 50 us; before that it refills the budget and goes on. A
+     * task that never parks then holds its carrier for a slice and at most one
+     * budget of awaits at a time, where it held it for 128 awaits before; a yield
+     * costs at most about 2% of a slice. The clock is read once per spent budget
+     * and once per park (which costs microseconds anyway). It counts in ticks of
+     * 1,024 ns in an int, as does the last fair yield, so that the two take the 8
+     * bytes of the long they replaced; an int difference wraps after 2^31 ticks (36
+     * minutes), which ticksSince reads as "long ago".
+     *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
      * loop sees it. The context finds the flag through its task field: only a thread
@@ -116,9 +134,9 @@ public final class ThreadContext implements Waker {
      *
      * Size. 100,000 sleeping thread tasks (W5) keep a context each while parked, and
      * a young collection copies them all: the context is 56 bytes (12 of header, six
-     * references, the word and two shorts, the long and the boolean, with 3 bytes to
-     * spare since the wake count replaced a depth counter); an owner field, or ints
-     * for the two spin counters, would make it 64.
+     * references, the word, two shorts, two ints of ticks and the boolean, with 3
+     * bytes to spare since the wake count replaced a depth counter); an owner field,
+     * ints for the two spin counters, or longs for the two times, would make it 64.
      *
      * Where a context comes from: a thread task makes its own on first use and
      * finds it through its task (ThreadTask's notes say how, and why not through a
@@ -135,7 +153,12 @@ public final class ThreadContext implements Waker {
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
-    private static final long FAIR_YIELD_NANOS = 1_000_000;
+    /** The budget's clock counts {@code System.nanoTime()} in ticks of 2^10 = 1,024 ns (see the notes). */
+    private static final int TICK_SHIFT = 10;
+    /** A thread whose budget ran out yields only once its turn has lasted this long (50 us). */
+    private static final int SLICE_TICKS = 50_000 >> TICK_SHIFT;
+    /** At most this often (1 ms) a yield is a timed park; see {@link #yieldCarrier()}. */
+    private static final int FAIR_YIELD_TICKS = 1_000_000 >> TICK_SHIFT;
     /** {@link #notified}'s low bits: the thread runs, polls or spins. */
     private static final int RUNNING = 0;
     /** {@link #notified}'s low bits: a task's thread parked in an await, not counted as active. */
@@ -170,8 +193,10 @@ public final class ThreadContext implements Waker {
     private final Context cx;
     /** A task's thread was interrupted while parked; its status is given back when the await ends. */
     private boolean interruptedMeanwhile;
-    /** When this thread last yielded with a timed park; see {@link #yieldCarrier()}. */
-    private long lastFairYield;
+    /** When this thread's turn on its carrier began (last park or yield), in ticks; see {@link #budgetSpent()}. */
+    private int turnStart;
+    /** When this thread last yielded with a timed park, in ticks; see {@link #yieldCarrier()}. */
+    private int lastFairYield;
     /**
      * How often this thread's recent spins ended in a wake, of {@link #SCORE_ONE} (see the
      * notes). This and the next are shorts to keep a context at 56 bytes (see the notes).
@@ -201,6 +226,8 @@ public final class ThreadContext implements Waker {
         this.task = task;
         this.bindings = bindings;
         this.cx = ContextAccess.get().budgeted(this);
+        this.turnStart = ticks();
+        this.lastFairYield = turnStart - FAIR_YIELD_TICKS; // its first yield may be the timed park
     }
 
     /** The context of the calling thread, made on first use. */
@@ -299,10 +326,12 @@ public final class ThreadContext implements Waker {
                     }
                     return p.value();
                 }
-                if (notified != seen || ContextAccess.get().exhausted(cx)) {
-                    // Woken during its own poll (it yielded) or out of budget: let the other
-                    // virtual threads on this carrier run before polling again, as a future
-                    // task goes to the back of its run queue.
+                if (ContextAccess.get().exhausted(cx)) {
+                    budgetSpent(); // the future found the budget spent and woke this task
+                } else if (notified != seen) {
+                    // Woken during its own poll (it yielded): let the other virtual threads
+                    // on this carrier run before polling again, as a future task goes to the
+                    // back of its run queue.
                     yieldCarrier();
                 }
                 if (parkUntilWoken(seen)) {
@@ -331,22 +360,51 @@ public final class ThreadContext implements Waker {
             ContextAccess access = ContextAccess.get();
             access.consume(cx);
             if (access.exhausted(cx)) {
-                yieldCarrier();
+                budgetSpent();
             }
         }
     }
 
     /**
-     * Lets the other virtual threads on this carrier run; the budget starts afresh.
+     * The budget ran out: yields the carrier if this thread's turn on it has lasted a
+     * slice ({@link #SLICE_TICKS}), else starts a new budget and keeps the carrier (see
+     * the notes).
+     */
+    private void budgetSpent() {
+        if (ticksSince(turnStart, ticks()) < SLICE_TICKS) {
+            ContextAccess.get().refill(cx);
+        } else {
+            yieldCarrier();
+        }
+    }
+
+    /** The budget's clock: {@code System.nanoTime()} in ticks of 1,024 ns, wrapping as an int. */
+    private static int ticks() {
+        return (int) (System.nanoTime() >> TICK_SHIFT);
+    }
+
+    /**
+     * Ticks from {@code since} to {@code now}; {@link Integer#MAX_VALUE} (long ago) when
+     * the difference is negative, which only a clock that wrapped past {@code since}
+     * gives (2^31 ticks: 36 minutes).
+     */
+    static int ticksSince(int since, int now) {
+        int d = now - since;
+        return d >= 0 ? d : Integer.MAX_VALUE;
+    }
+
+    /**
+     * Lets the other virtual threads on this carrier run; the budget and the turn start
+     * afresh.
      *
-     * <p>{@code Thread.yield()} alone is not fair on the JDK's virtual-thread scheduler:
-     * the yielding thread goes back to its carrier's own queue, which the carrier
-     * serves before the queue of threads woken from platform threads (by a scheduler
-     * worker, a timer, a pool thread). With one carrier, a thread task that keeps
-     * yielding would starve all of those. So at most every {@link #FAIR_YIELD_NANOS}
-     * the yield is a timed park instead, whose wake-up is queued behind theirs: a
-     * spinning task lets every waiting one run at least once a millisecond. A timed
-     * park costs tens of microseconds, hence not on every yield.
+     * <p>{@code Thread.yield()} alone is not fair on the JDK's virtual-thread
+     * scheduler: the yielding thread goes back to its carrier's own queue, which the
+     * carrier serves before the queue of threads woken from platform threads (by a
+     * scheduler worker, a timer, a pool thread). With one carrier, a thread task that
+     * keeps yielding would starve all of those. So once a millisecond at most
+     * ({@link #FAIR_YIELD_TICKS}) the yield is a timed park instead, whose wake-up is
+     * queued behind theirs: a spinning task lets every waiting one run at least once a
+     * millisecond. A timed park costs tens of microseconds, hence not on every yield.
      *
      * <p>A virtual thread yields only if the JDK's scheduler has something queued for a
      * carrier (a virtual thread waiting to run, usually): with nothing queued, a yield
@@ -362,14 +420,16 @@ public final class ThreadContext implements Waker {
             if (!VirtualThreadQueue.mayHaveWaiting()) {
                 return;
             }
-            long now = System.nanoTime();
-            if (now - lastFairYield >= FAIR_YIELD_NANOS) {
+            int now = ticks();
+            if (ticksSince(lastFairYield, now) >= FAIR_YIELD_TICKS) {
                 lastFairYield = now;
                 LockSupport.parkNanos(this, 1); // no wake of a running thread unparks it: no permit to take first
+                turnStart = ticks();
                 return;
             }
         }
         Thread.yield();
+        turnStart = ticks();
     }
 
     /**
@@ -408,6 +468,7 @@ public final class ThreadContext implements Waker {
                         interruptedMeanwhile = true;
                     }
                 }
+                turnStart = ticks(); // parking gave the carrier away: a new turn
             }
         } else {
             int parked = seen | PARKED_UNCOUNTED;
