@@ -120,11 +120,13 @@ public final class ThreadContext implements Waker {
      * lasted SLICE_TICKS, 50 us; before that it refills the budget and goes on. A
      * task that never parks then holds its carrier for a slice and at most one
      * budget of awaits at a time, where it held it for 128 awaits before; a yield
-     * costs at most about 2% of a slice. The clock is read once per spent budget
-     * and once per park (which costs microseconds anyway). It counts in ticks of
-     * 1,024 ns in an int, as does the last fair yield, so that the two take the 8
-     * bytes of the long they replaced; an int difference wraps after 2^31 ticks (36
-     * minutes), which ticksSince reads as "long ago".
+     * costs 1-3% of a slice. The clock is read once per spent budget and once per
+     * park (which costs microseconds anyway). It counts in ticks of 1,024 ns in an
+     * int, as does the last fair yield, so that the two take the 8 bytes of the
+     * long they replaced; an int difference wraps after 2^31 ticks (36 minutes),
+     * which ticksSince reads as "long ago". A yieldNow polled in the same poll that
+     * spent the budget (a select over both) yields only once the slice is over: the
+     * await cannot tell its wake from the one the budget made.
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
