@@ -17,8 +17,9 @@ import java.util.Objects;
  * the back of the run queue so that others run first. A thread task counts its
  * awaits that did not park the same way, but a yield costs it a virtual-thread
  * switch: when its budget is spent it yields its carrier thread only once it has
- * held the carrier for 50 microseconds (since it last parked or yielded), and
- * otherwise starts a new budget.
+ * held the carrier for about 50 microseconds (since it last parked in an await or
+ * yielded), and only if another virtual thread waits for a carrier; otherwise it
+ * starts a new budget.
  *
  * <p>A context made by {@link #of(Waker)} has no budget: {@code proceed()} always
  * answers {@code true}. Use it to poll futures by hand.

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Hand-offs over the multi-consumer {@link Channel} between thread tasks on two
- * carriers, whose awaits spin a while before they park. As in
- * {@link MpscSpinHandOffTest}, each side busy-waits a random 0-4 us between
- * operations, on both sides of the await's 2 us spin, so that a send or receive
- * completes a waiting node while its owner spins, just as its spin gives up, or
- * once it parked; a wake lost on any of these paths would leave the waiter parked
- * for good, and the test would time out. Prints its seed on failure.
+ * carriers, whose awaits spin a while before they park. As in {@link
+ * MpscSpinHandOffTest}, each side busy-waits a random 0-4 us between operations, on
+ * both sides of the await's 2 us spin, so that a send or receive completes a
+ * waiting node while its owner spins, just as its spin gives up, or once it parked;
+ * a wake lost on any of these paths would leave the waiter parked for good, and the
+ * test would time out. Prints its seed first, so that a hang is reproducible too.
  */
 @Timeout(60)
 class ChannelSpinHandOffTest {
@@ -42,7 +42,7 @@ class ChannelSpinHandOffTest {
     }
 
     private static void pingPong(int capacity) {
-        long seed = System.nanoTime();
+        long seed = MpscSpinHandOffTest.seed();
         try (Runtime rt = runtime()) {
             Channel<Integer> ping = Channel.create(capacity);
             Channel<Integer> pong = Channel.create(capacity);
@@ -66,8 +66,9 @@ class ChannelSpinHandOffTest {
                     }
                     return got;
                 });
+                int got = pinger.await(); // first: a failed check ends the test, not a hang in the ponger
                 ponger.await();
-                return pinger.await();
+                return got;
             });
             assertEquals(ROUNDS - 1, last, "seed " + seed);
         }
@@ -75,7 +76,7 @@ class ChannelSpinHandOffTest {
 
     @Test
     void severalSendersAndReceiversShareEveryValueOnce() {
-        long seed = System.nanoTime();
+        long seed = MpscSpinHandOffTest.seed();
         int senders = 3;
         int receivers = 2;
         try (Runtime rt = runtime()) {
@@ -128,7 +129,7 @@ class ChannelSpinHandOffTest {
     @Test
     void aSelectOverTwoChannelsGetsEveryValueOfBoth() {
         // The spin watches the receive polled last; a send handed to the other wakes.
-        long seed = System.nanoTime();
+        long seed = MpscSpinHandOffTest.seed();
         try (Runtime rt = runtime()) {
             Channel<Integer> a = Channel.create(1);
             Channel<Integer> b = Channel.create(1);

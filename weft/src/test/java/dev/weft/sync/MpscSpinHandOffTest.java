@@ -20,12 +20,19 @@ import org.junit.jupiter.api.Timeout;
  * between its operations, on both sides of the await's 2 us spin: spins end on the
  * linked value, on a wake, on a value that comes just as the spin gives up, or in a
  * park. A push that left out a wake the receiver needed would leave it parked for
- * good, and the test would time out. Prints its seed on failure. (Nested awaits:
- * SpinWatchNestedAwaitTest.)
+ * good, and the test would time out. Prints its seed first, so that a hang is
+ * reproducible too. (Nested awaits: SpinWatchNestedAwaitTest.)
  */
 @Timeout(60)
 class MpscSpinHandOffTest {
     static final int ROUNDS = 30_000;
+
+    /** A seed for a test's random waits, printed so that a run that hangs can be repeated. */
+    static long seed() {
+        long seed = System.nanoTime();
+        System.out.println("seed " + seed);
+        return seed;
+    }
 
     /** Busy-waits about {@code nanos}, so that the other side's spin may or may not outlast it. */
     static void busy(long nanos) {
@@ -41,7 +48,7 @@ class MpscSpinHandOffTest {
 
     @Test
     void pingPongOverBoundedChannelsLosesNoWake() {
-        long seed = System.nanoTime();
+        long seed = seed();
         try (Runtime rt = runtime()) {
             Mpsc.Pair<Integer> ping = Mpsc.channel(1);
             Mpsc.Pair<Integer> pong = Mpsc.channel(1);
@@ -65,8 +72,9 @@ class MpscSpinHandOffTest {
                     }
                     return got;
                 });
+                int got = pinger.await(); // first: a failed check ends the test, not a hang in the ponger
                 ponger.await();
-                return pinger.await();
+                return got;
             });
             assertEquals(ROUNDS - 1, last, "seed " + seed);
         }
@@ -76,7 +84,7 @@ class MpscSpinHandOffTest {
     void severalProducersIntoOneChannelLoseNoWake() {
         // A push may link behind another that has swapped the tail but not linked yet,
         // find the receiver spinning, and leave the wake to that other producer.
-        long seed = System.nanoTime();
+        long seed = seed();
         int producers = 3;
         try (Runtime rt = runtime()) {
             Mpsc.Pair<Integer> ch = Mpsc.channel(4);
@@ -116,7 +124,7 @@ class MpscSpinHandOffTest {
 
     @Test
     void batchesOverAnUnboundedChannelArriveWholeAndInOrder() {
-        long seed = System.nanoTime();
+        long seed = seed();
         try (Runtime rt = runtime()) {
             Mpsc.UnboundedPair<Integer> ch = Mpsc.unboundedChannel();
             Mpsc.Pair<Integer> acks = Mpsc.channel(1);
@@ -162,7 +170,7 @@ class MpscSpinHandOffTest {
     }
 
     private static void selectGetsEveryValue(int channels) {
-        long seed = System.nanoTime();
+        long seed = seed();
         try (Runtime rt = runtime()) {
             List<Mpsc.Pair<Integer>> chs = new ArrayList<>();
             for (int c = 0; c < channels; c++) {

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.runtime.Runtime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,6 +67,41 @@ class SingleCarrierTest {
             });
             rt.spawn(() -> stop.set(true));
             assertTrue(spinner.await() > 0);
+        }
+    }
+
+    @Test
+    void yieldNowYieldsAfterAnAwaitThatSpentTheLastUnitOfTheBudget() {
+        // A finished handle takes a unit itself; after n such awaits, for every n up to
+        // two budgets, the budget may be spent just when yieldNow is polled. A task
+        // spawned just before is queued for the only carrier: yieldNow must let it run.
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            JoinHandle<Integer> finished = rt.spawn(() -> 1);
+            assertEquals(1, finished.await());
+            List<Integer> missed = rt.spawn(() -> {
+                AtomicInteger ran = new AtomicInteger();
+                List<Integer> noTurn = new ArrayList<>();
+                List<JoinHandle<Integer>> spawned = new ArrayList<>();
+                int k = 0;
+                for (int pass = 0; pass < 4; pass++) {
+                    for (int n = 0; n < 2 * Context.BUDGET; n++) {
+                        for (int i = 0; i < n; i++) {
+                            finished.await();
+                        }
+                        int turn = ++k;
+                        spawned.add(Task.spawn(() -> ran.getAndSet(turn)));
+                        Task.yieldNow().await();
+                        if (ran.get() != turn) {
+                            noTurn.add(n);
+                        }
+                    }
+                }
+                for (JoinHandle<Integer> h : spawned) {
+                    h.await();
+                }
+                return noTurn;
+            }).await();
+            assertEquals(List.of(), missed, "counts of awaits after which yieldNow let the queued task wait");
         }
     }
 

@@ -116,17 +116,27 @@ public final class ThreadContext implements Waker {
      * on the other carrier, with its working set left behind. W3's consumer,
      * yielding every 128 receives, took 1.6x as long as with the slice below with
      * the cores sharing a cache and 1.7x with them apart. So a spent budget yields
-     * only once the thread's turn on its carrier (since its last park or yield) has
-     * lasted SLICE_TICKS, 50 us; before that it refills the budget and goes on. A
-     * task that never parks then holds its carrier for a slice and at most one
-     * budget of awaits at a time, where it held it for 128 awaits before; a yield
-     * costs 1-3% of a slice. The clock is read once per spent budget and once per
-     * park (which costs microseconds anyway). It counts in ticks of 1,024 ns in an
-     * int, as does the last fair yield, so that the two take the 8 bytes of the
-     * long they replaced; an int difference wraps after 2^31 ticks (36 minutes),
-     * which ticksSince reads as "long ago". A yieldNow polled in the same poll that
-     * spent the budget (a select over both) yields only once the slice is over: the
-     * await cannot tell its wake from the one the budget made.
+     * only once the thread's turn on its carrier has lasted SLICE_TICKS (48 ticks,
+     * 49 us); before that it refills the budget and goes on. A turn starts when the
+     * context is made, after a park in an await and after a yield; a park outside
+     * Weft (a JDK lock, a sleep) does not start one, which can only make a yield
+     * come early. A task that never parks then holds its carrier for a slice and at
+     * most one budget of awaits at a time, where it held it for 128 awaits before
+     * (and only while another virtual thread waits: see yieldCarrier); a yield
+     * costs 1-3% of a slice. A future that takes the last unit itself (proceed())
+     * and is ready gets a fresh budget within the slice, so that the next await
+     * does not start with the budget spent: a yieldNow there would otherwise be
+     * taken for the budget's own wake and, within the slice, not yield (found in
+     * review). Past the slice that next await's proceed() yields before its work,
+     * as in a future task. The clock is read once per spent budget, once per park
+     * in an await and twice per yield. It counts in ticks of 1,024 ns in an int, as
+     * does the last fair yield, so that the two take the 8 bytes of the long they
+     * replaced. An int difference of 2^31 to 2^32 ticks (36-73 minutes) reads as
+     * "long ago" (ticksSince); past 2^32 ticks it wraps and may read as recent
+     * once, which costs one slice more or a plain yield in place of the timed park.
+     * A yieldNow polled in the same poll that spent the budget (a select over both)
+     * yields only once the slice is over: the await cannot tell its wake from the
+     * one the budget made.
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
@@ -149,9 +159,12 @@ public final class ThreadContext implements Waker {
      * spinning or parked, interrupt of a thread outside every task, a wake taken by
      * an await nested in the outer future's poll), JoinHandleTest
      * (abort while spinning or parked, interrupt of a thread task), ClockTest (the
-     * activity count), SingleCarrierTest and VirtualThreadQueueTest (the yield's
-     * question: is anything queued for a carrier), MpscSpinHandOffTest (a spin that
-     * watches a queue, against pushes that leave the wake out).
+     * activity count), SingleCarrierTest (no starvation on one carrier, by ready
+     * awaits or by a future that spends the budget itself; a yieldNow after an await
+     * that spent the last unit), VirtualThreadQueueTest (the yield's question: is
+     * anything queued for a carrier), BudgetSliceClockTest (the slice's int clock),
+     * MpscSpinHandOffTest (a spin that watches a queue, against pushes that leave the
+     * wake out).
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
@@ -325,6 +338,10 @@ public final class ThreadContext implements Waker {
                 if (p.isReady()) {
                     if (budgetLeft() == budgetBefore) {
                         spendOne(); // the future took no unit itself: the await is the operation
+                    } else if (ContextAccess.get().exhausted(cx) && inSlice()) {
+                        // It took the last unit itself. Within the slice the next await starts
+                        // afresh; past it, that await's proceed() yields before its work.
+                        ContextAccess.get().refill(cx);
                     }
                     return p.value();
                 }
@@ -373,11 +390,16 @@ public final class ThreadContext implements Waker {
      * the notes).
      */
     private void budgetSpent() {
-        if (ticksSince(turnStart, ticks()) < SLICE_TICKS) {
+        if (inSlice()) {
             ContextAccess.get().refill(cx);
         } else {
             yieldCarrier();
         }
+    }
+
+    /** Whether this thread's turn on its carrier has lasted less than a slice. */
+    private boolean inSlice() {
+        return ticksSince(turnStart, ticks()) < SLICE_TICKS;
     }
 
     /** The budget's clock: {@code System.nanoTime()} in ticks of 1,024 ns, wrapping as an int. */
@@ -387,8 +409,8 @@ public final class ThreadContext implements Waker {
 
     /**
      * Ticks from {@code since} to {@code now}; {@link Integer#MAX_VALUE} (long ago) when
-     * the difference is negative, which only a clock that wrapped past {@code since}
-     * gives (2^31 ticks: 36 minutes).
+     * the difference is negative, which only 2^31 to 2^32 ticks (36-73 minutes) give:
+     * the int wrapped. (Past 2^32 ticks the difference is small again: see the notes.)
      */
     static int ticksSince(int since, int now) {
         int d = now - since;
@@ -404,9 +426,13 @@ public final class ThreadContext implements Waker {
      * carrier serves before the queue of threads woken from platform threads (by a
      * scheduler worker, a timer, a pool thread). With one carrier, a thread task that
      * keeps yielding would starve all of those. So once a millisecond at most
-     * ({@link #FAIR_YIELD_TICKS}) the yield is a timed park instead, whose wake-up is
-     * queued behind theirs: a spinning task lets every waiting one run at least once a
-     * millisecond. A timed park costs tens of microseconds, hence not on every yield.
+     * ({@link #FAIR_YIELD_TICKS}) the yield is followed by a timed park, whose wake-up
+     * is queued behind theirs: a spinning task lets every waiting one run at least once
+     * a millisecond. A timed park costs tens of microseconds, hence not on every yield.
+     * The plain yield comes first because the timed park alone does not let the
+     * carrier's own queue go first: its wake-up can be taken before a thread queued
+     * there (seen in SingleCarrierTest: a yieldNow now and then let a just-spawned
+     * thread task wait).
      *
      * <p>A virtual thread yields only if the JDK's scheduler has something queued for a
      * carrier (a virtual thread waiting to run, usually): with nothing queued, a yield
@@ -425,6 +451,7 @@ public final class ThreadContext implements Waker {
             int now = ticks();
             if (ticksSince(lastFairYield, now) >= FAIR_YIELD_TICKS) {
                 lastFairYield = now;
+                Thread.yield(); // the carrier's own queue first: the timed park's wake-up may beat it
                 LockSupport.parkNanos(this, 1); // no wake of a running thread unparks it: no permit to take first
                 turnStart = ticks();
                 return;
@@ -470,7 +497,10 @@ public final class ThreadContext implements Waker {
                         interruptedMeanwhile = true;
                     }
                 }
-                turnStart = ticks(); // parking gave the carrier away: a new turn
+                if (cx.hasBudget()) { // parking gave the carrier away: a new turn and budget
+                    turnStart = ticks();
+                    ContextAccess.get().refill(cx);
+                }
             }
         } else {
             int parked = seen | PARKED_UNCOUNTED;
@@ -484,9 +514,6 @@ public final class ThreadContext implements Waker {
                     }
                 }
             }
-        }
-        if (cx.hasBudget()) {
-            ContextAccess.get().refill(cx); // parking gave the carrier away already
         }
         return false;
     }
