@@ -172,7 +172,7 @@ public final class ThreadContext implements Waker {
     private static final int TICK_SHIFT = 10;
     /** A thread whose budget ran out yields only once its turn has lasted this long (48 ticks, 49 us). */
     private static final int SLICE_TICKS = 50_000 >> TICK_SHIFT;
-    /** At most this often (1 ms) a yield is a timed park; see {@link #yieldCarrier()}. */
+    /** At most this often (1 ms) a yield ends in a timed park; see {@link #yieldCarrier()}. */
     private static final int FAIR_YIELD_TICKS = 1_000_000 >> TICK_SHIFT;
     /** {@link #notified}'s low bits: the thread runs, polls or spins. */
     private static final int RUNNING = 0;
