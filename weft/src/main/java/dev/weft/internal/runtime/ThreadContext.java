@@ -129,14 +129,14 @@ public final class ThreadContext implements Waker {
      * taken for the budget's own wake and, within the slice, not yield (found in
      * review). Past the slice that next await's proceed() yields before its work,
      * as in a future task. The clock is read once per spent budget, once per park
-     * in an await and twice per yield. It counts in ticks of 1,024 ns in an int, as
-     * does the last fair yield, so that the two take the 8 bytes of the long they
-     * replaced. An int difference of 2^31 to 2^32 ticks (36-73 minutes) reads as
-     * "long ago" (ticksSince); past 2^32 ticks it wraps and may read as recent
-     * once, which costs one slice more or a plain yield in place of the timed park.
-     * A yieldNow polled in the same poll that spent the budget (a select over both)
-     * yields only once the slice is over: the await cannot tell its wake from the
-     * one the budget made.
+     * in an await and once per yield (twice when it ends in the timed park). It
+     * counts in ticks of 1,024 ns in an int, as does the last fair yield, so that
+     * the two take the 8 bytes of the long they replaced. An int difference of 2^31
+     * to 2^32 ticks (36-73 minutes) reads as "long ago" (ticksSince); past 2^32
+     * ticks it wraps and may read as recent once, which costs one slice more or a
+     * plain yield in place of the timed park. A yieldNow polled in the same poll
+     * that spent the budget (a select over both) yields only once the slice is
+     * over: the await cannot tell its wake from the one the budget made.
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
@@ -444,21 +444,18 @@ public final class ThreadContext implements Waker {
         if (cx.hasBudget()) {
             ContextAccess.get().refill(cx);
         }
-        if (thread.isVirtual()) {
-            if (!VirtualThreadQueue.mayHaveWaiting()) {
-                return;
-            }
-            int now = ticks();
-            if (ticksSince(lastFairYield, now) >= FAIR_YIELD_TICKS) {
-                lastFairYield = now;
-                Thread.yield(); // the carrier's own queue first: the timed park's wake-up may beat it
-                LockSupport.parkNanos(this, 1); // no wake of a running thread unparks it: no permit to take first
-                turnStart = ticks();
-                return;
-            }
+        boolean virtual = thread.isVirtual();
+        if (virtual && !VirtualThreadQueue.mayHaveWaiting()) {
+            return;
         }
-        Thread.yield();
-        turnStart = ticks();
+        Thread.yield(); // the carrier's own queue first: a timed park's wake-up may beat it
+        int now = ticks();
+        if (virtual && ticksSince(lastFairYield, now) >= FAIR_YIELD_TICKS) {
+            lastFairYield = now;
+            LockSupport.parkNanos(this, 1); // no wake of a running thread unparks it: no permit to take first
+            now = ticks();
+        }
+        turnStart = now;
     }
 
     /**
