@@ -163,6 +163,8 @@ public final class ThreadContext implements Waker {
      * awaits or by a future that spends the budget itself; a yieldNow after an await
      * that spent the last unit), VirtualThreadQueueTest (the yield's question: is
      * anything queued for a carrier), BudgetSliceClockTest (the slice's int clock),
+     * BudgetSliceTest (the slice itself, on a stopped clock: no yield within it, one
+     * within a budget past it, a new turn after a park and after a yield),
      * MpscSpinHandOffTest (a spin that watches a queue, against pushes that leave the
      * wake out).
      */
@@ -174,6 +176,17 @@ public final class ThreadContext implements Waker {
     private static final int SLICE_TICKS = 50_000 >> TICK_SHIFT;
     /** At most this often (1 ms) a yield ends in a timed park; see {@link #yieldCarrier()}. */
     private static final int FAIR_YIELD_TICKS = 1_000_000 >> TICK_SHIFT;
+    /**
+     * Tests only: with {@code -Dweft.internal.budgetClock=manual} a test may stop the
+     * budget's clock ({@link #stopBudgetClock()}), so that "within the slice" and "past
+     * it" are told apart by ticks the test sets, not by timing (BudgetSliceTest). In
+     * every other JVM it is a constant false and the JIT drops the branch.
+     */
+    private static final boolean MANUAL_CLOCK = "manual".equals(System.getProperty("weft.internal.budgetClock"));
+    /** {@link #stoppedAt} while the clock runs. */
+    private static final long CLOCK_RUNS = Long.MIN_VALUE;
+    /** With {@link #MANUAL_CLOCK}: the tick the clock is stopped at, or {@link #CLOCK_RUNS}. */
+    private static volatile long stoppedAt = CLOCK_RUNS;
     /** {@link #notified}'s low bits: the thread runs, polls or spins. */
     private static final int RUNNING = 0;
     /** {@link #notified}'s low bits: a task's thread parked in an await, not counted as active. */
@@ -404,7 +417,47 @@ public final class ThreadContext implements Waker {
 
     /** The budget's clock: {@code System.nanoTime()} in ticks of 1,024 ns, wrapping as an int. */
     private static int ticks() {
+        if (MANUAL_CLOCK) {
+            long stopped = stoppedAt;
+            if (stopped != CLOCK_RUNS) {
+                return (int) stopped;
+            }
+        }
         return (int) (System.nanoTime() >> TICK_SHIFT);
+    }
+
+    /** Tests: stops the budget's clock where it is now (see {@link #MANUAL_CLOCK}). */
+    static void stopBudgetClock() {
+        requireManualClock();
+        stoppedAt = (int) (System.nanoTime() >> TICK_SHIFT);
+    }
+
+    /** Tests: moves the stopped budget clock on by {@code ticks}. */
+    static void advanceBudgetClock(int ticks) {
+        requireManualClock();
+        long stopped = stoppedAt;
+        if (stopped == CLOCK_RUNS) {
+            throw new IllegalStateException("the budget clock runs; stop it before advancing it");
+        }
+        stoppedAt = (int) stopped + ticks; // an int, wrapping as the running clock does
+    }
+
+    /** Tests: lets the budget clock run again. */
+    static void restartBudgetClock() {
+        requireManualClock();
+        stoppedAt = CLOCK_RUNS;
+    }
+
+    /** The slice, in ticks, for tests that advance the clock past it. */
+    static int sliceTicks() {
+        return SLICE_TICKS;
+    }
+
+    private static void requireManualClock() {
+        if (!MANUAL_CLOCK) {
+            throw new IllegalStateException("the budget clock can only be stopped in a JVM started with"
+                    + " -Dweft.internal.budgetClock=manual (the single-carrier surefire execution)");
+        }
     }
 
     /**
