@@ -6,6 +6,7 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.internal.runtime.RuntimeCore;
 import dev.weft.internal.runtime.TaskCore;
+import dev.weft.internal.runtime.ThreadContext;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -127,6 +128,9 @@ public final class Task {
                 return Poll.ready(null);
             }
             yielded = true;
+            if (cx.waker() instanceof ThreadContext tc) {
+                tc.askYield(); // its await yields even if this poll also spent the budget
+            }
             cx.waker().wake();
             return Poll.pending();
         }

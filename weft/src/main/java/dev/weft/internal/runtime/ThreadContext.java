@@ -135,8 +135,10 @@ public final class ThreadContext implements Waker {
      * to 2^32 ticks (36-73 minutes) reads as "long ago" (ticksSince); past 2^32
      * ticks it wraps and may read as recent once, which costs one slice more or a
      * plain yield in place of the timed park. A yieldNow polled in the same poll
-     * that spent the budget (a select over both) yields only once the slice is
-     * over: the await cannot tell its wake from the one the budget made.
+     * that spent the budget (a select over both) wakes the task as the budget
+     * does, so the wake alone cannot say a yield was asked: yieldNow tells the
+     * await itself (askYield, a boolean in the context's spare bytes), and the await
+     * then yields whatever the slice says (found as a gap; BudgetSliceTest).
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
@@ -146,7 +148,7 @@ public final class ThreadContext implements Waker {
      *
      * Size. 100,000 sleeping thread tasks (W5) keep a context each while parked, and
      * a young collection copies them all: the context is 56 bytes (12 of header, six
-     * references, the word, two shorts, two ints of ticks and the boolean, with 3
+     * references, the word, two shorts, two ints of ticks and two booleans, with 2
      * bytes to spare since the wake count replaced a depth counter); an owner field,
      * ints for the two spin counters, or longs for the two times, would make it 64.
      *
@@ -234,6 +236,8 @@ public final class ThreadContext implements Waker {
     private short parksWithoutSpin;
     /** What the latest pending poll asked the next spin to watch; owner-written (see the notes). */
     private SpinWatch watched;
+    /** A yieldNow in the current poll asked for a yield; owner-written (see the notes on the slice). */
+    private boolean yieldAsked;
 
     /** The runtime this thread serves, or {@code null}. */
     RuntimeCore runtime;
@@ -282,6 +286,17 @@ public final class ThreadContext implements Waker {
     public void watchWhileSpinning(SpinWatch w) {
         if (Thread.currentThread() == thread) {
             watched = w;
+        }
+    }
+
+    /**
+     * Tells the await polling now that its future asked for a yield (Task.yieldNow), so
+     * that a budget spent in the same poll does not hide it (see the notes). Meant for
+     * the thread itself, during a poll of its await; a call from another thread is ignored.
+     */
+    public void askYield() {
+        if (Thread.currentThread() == thread) {
+            yieldAsked = true;
         }
     }
 
@@ -346,6 +361,9 @@ public final class ThreadContext implements Waker {
                 if (watched != null) {
                     watched = null; // left by an earlier poll: this one says afresh what to watch
                 }
+                if (yieldAsked) {
+                    yieldAsked = false; // asked in an earlier poll that answered ready
+                }
                 int budgetBefore = budgetLeft();
                 Poll<T> p = f.poll(cx);
                 if (p.isReady()) {
@@ -358,7 +376,10 @@ public final class ThreadContext implements Waker {
                     }
                     return p.value();
                 }
-                if (ContextAccess.get().exhausted(cx)) {
+                if (yieldAsked) {
+                    yieldAsked = false;
+                    yieldCarrier(); // a yieldNow: the wake may be the budget's too, but a yield was asked
+                } else if (ContextAccess.get().exhausted(cx)) {
                     budgetSpent(); // the future found the budget spent and woke this task
                 } else if (notified != seen) {
                     // Woken during its own poll (it yielded): let the other virtual threads

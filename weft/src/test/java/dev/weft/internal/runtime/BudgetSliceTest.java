@@ -3,13 +3,19 @@ package dev.weft.internal.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.weft.Select.on;
+import static dev.weft.Select.selectBiased;
 
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.runtime.Runtime;
+import dev.weft.sync.Mpsc;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -21,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * spent budget yields the carrier only once the task's turn on it has lasted a slice,
  * and a park or a yield starts a new turn. The budget's clock is stopped and moved by
  * the test, so nothing here is timed. On one carrier a task that keeps it shuts out
- * every other, so "the queued task has not run" means "no yield". Runs in the
+ * every other, so "the queued task has not run" means "no yield". Also: a yieldNow
+ * yields within the slice even when the same poll spent the budget. Runs in the
  * single-carrier surefire execution, which also enables the manual clock.
  */
 @Tag("single-carrier")
@@ -112,6 +119,42 @@ class BudgetSliceTest {
                 queued.await();
                 return spendWithinThenPastTheSlice();
             }));
+        }
+    }
+
+    @Test
+    void yieldNowInASelectYieldsWhenTheOtherBranchSpentTheLastUnit() {
+        // A receive on an empty channel takes a unit of the budget before it answers
+        // pending. After n ready awaits, for every n up to two budgets, that unit is
+        // sometimes the last, in the same poll as the yieldNow beside it: the await must
+        // still yield, although the slice (the clock is stopped) says keep the carrier.
+        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
+            ThreadContext.stopBudgetClock();
+            List<Integer> missed = rt.blockOn(() -> {
+                Mpsc.Pair<Integer> empty = Mpsc.channel(1); // the sender stays open: never ready
+                AtomicInteger ran = new AtomicInteger();
+                List<Integer> noTurn = new ArrayList<>();
+                List<JoinHandle<Integer>> spawned = new ArrayList<>();
+                int k = 0;
+                for (int n = 0; n < 2 * Context.BUDGET; n++) {
+                    for (int i = 0; i < n; i++) {
+                        Future.ready(i).await();
+                    }
+                    int turn = ++k;
+                    spawned.add(Task.spawn(() -> ran.getAndSet(turn)));
+                    int winner = selectBiased(on(empty.rx().recv(), v -> 0), on(Task.yieldNow(), v -> 1)).await();
+                    assertEquals(1, winner);
+                    if (ran.get() != turn) {
+                        noTurn.add(n);
+                    }
+                }
+                for (JoinHandle<Integer> h : spawned) {
+                    h.await();
+                }
+                empty.tx().close();
+                return noTurn;
+            });
+            assertEquals(List.of(), missed, "counts of awaits after which the select's yieldNow let the queued task wait");
         }
     }
 }
