@@ -19,11 +19,9 @@ public final class ThreadContext implements Waker {
      * Implementation notes.
      *
      * notified: (wakes << 2) | how the thread waits: RUNNING (running, spinning or
-     * polling), SPINNING (spinning while it watches a sign: see below), PARKED or
-     * PARKED_UNCOUNTED. Every wake adds one to the count (its upper 30 bits,
-     * wrapping) and makes the thread RUNNING; only the thread itself moves RUNNING ->
-     * SPINNING or PARKED(_UNCOUNTED), by CAS (and SPINNING back to RUNNING, unless a
-     * wake did it first). The awaiting loop reads the word
+     * polling), PARKED or PARKED_UNCOUNTED. Every wake adds one to the count (its
+     * upper 30 bits, wrapping) and makes the thread RUNNING; only the thread itself
+     * moves RUNNING -> PARKED(_UNCOUNTED), by CAS. The awaiting loop reads the word
      * before each poll (`seen`); after a pending poll it waits until the word is no
      * longer `seen` (spinning, or parked after a CAS seen -> seen | PARKED), then
      * polls again. A wake that lands before the park changed the word, so the CAS to
@@ -33,7 +31,7 @@ public final class ThreadContext implements Waker {
      *
      * Why a count rather than a flag that the woken thread clears (the first design):
      * the thread never writes the word after a wake, it only reads it (it writes only
-     * to start and end a watched spin, below). A clear was a store and a full fence on
+     * to park, and to count the wake a watched spin replaced, below). A clear was a store and a full fence on
      * a line the waker had just written, on the critical path of every hand-off
      * (ping-pong, W2: see ADR 0002, "fewer writes per hand-off"), and a flag needed
      * that fence to be a Dekker pair with the next poll.
@@ -79,25 +77,25 @@ public final class ThreadContext implements Waker {
      * carrier, nothing spins.
      *
      * Watching a sign while spinning (ADR 0002, "A wake a spinning receiver does not
-     * need"). A wake costs the waker a read and a CAS on this word, which the spinner
-     * reads: lines that cross the cores after the value itself did. A pending poll
-     * that knows where its progress will show (a channel receive: the queue's next
-     * link) hands that SpinWatch to the await (watchWhileSpinning), which then spins
-     * in state SPINNING, reading the sign beside the word. A producer that links a
-     * value and then finds the receiver's context SPINNING on that very watch
-     * (spinsWatching) leaves the wake out: the spin sees the chain reach past the
-     * head. The pair is a Dekker one, per spin: the producer writes its link, then
-     * reads this word; the spinner, leaving the spin without a sign (its time is up),
-     * CASes SPINNING -> RUNNING and then reads the sign once more. So a producer that
-     * read this spin's SPINNING linked before that CAS. If its link is the one that
-     * joins the chain to the head, the last read sees it; if it linked behind a
-     * producer that has swapped the tail but not linked yet, that producer's own link
-     * comes later, and it reads the word after it: RUNNING or PARKED, so it wakes.
-     * A producer that reads RUNNING wakes as usual. A wake that lands while SPINNING
-     * moves the count as ever and ends the spin.
+     * need", and "The mark on the queue's head"). A wake costs the waker a read and a
+     * CAS on this word, which the spinner reads: lines that cross the cores after the
+     * value itself did. A pending poll that knows where its progress will show (a
+     * channel receive: the queue's next link) hands that SpinWatch to the await
+     * (watchWhileSpinning), which then spins reading the sign beside the word, with
+     * the watch told when the spin starts and when it ends without the sign
+     * (watchStarted, watchEnded). The queue marks its head node meanwhile, and a
+     * producer whose link lands on a marked node leaves the wake out: the spin sees
+     * the chain reach past the head. The producer reads the mark on the node it has
+     * just written, so it reads nothing of the receiver's: no line of the receiver's
+     * crosses the cores for it. The pair is a Dekker one, per spin, and SpinWatch
+     * states it: the spinner marks, then reads the sign; leaving without the sign
+     * (time up, or woken), it unmarks, then reads the sign once more; the producer
+     * links, then reads the mark. A producer that read the mark linked before the
+     * unmark, and the last read sees its link. One whose link does not join the
+     * chain to the head (it linked behind a producer that has swapped the tail but
+     * not linked yet) finds no mark on the node it linked to, and wakes.
      *
-     * A spin that ends on its sign moves the count itself (the CAS that ends the
-     * spin, SPINNING -> RUNNING, adds one wake; after a timeout, a CAS that adds one),
+     * A spin that ends on its sign moves the count itself (a CAS that adds one wake),
      * exactly as the wake it replaced would have. An await nested in an outer poll may
      * spin on a queue the outer future waits on too; the outer await then sees the
      * word move and polls again (found in review: with the count left as it was, the
@@ -105,8 +103,7 @@ public final class ThreadContext implements Waker {
      * await drops it before each poll and before it parks, so a watch left by a branch
      * that lost a select does not keep a later spin watching a queue nobody waits on
      * (the queue's value would end every spin at once), and a parked thread holds no
-     * queue. It is a plain field: a producer reads it only after it read SPINNING,
-     * which the spinner's CAS published after its write.
+     * queue. It is a plain field, read and written by the thread only.
      *
      * The budget's slice (ADR 0002, "The budget as a time slice"). A thread task
      * spends one unit of its budget (Context.BUDGET) per await that does not park,
@@ -168,7 +165,9 @@ public final class ThreadContext implements Waker {
      * BudgetSliceTest (the slice itself, on a stopped clock: no yield within it, one
      * within a budget past it, a new turn after a park and after a yield),
      * MpscSpinHandOffTest (a spin that watches a queue, against pushes that leave the
-     * wake out).
+     * wake out), SpinWatchNestedAwaitTest (a push left to an await nested in the
+     * outer poll) and SpinWatchMarkTest (a spin ended by another wake takes its mark
+     * away).
      */
     private static final ThreadLocal<ThreadContext> CURRENT = ThreadLocal.withInitial(ThreadContext::new);
     private static final VarHandle NOTIFIED;
@@ -195,8 +194,6 @@ public final class ThreadContext implements Waker {
     private static final int PARKED = 1;
     /** {@link #notified}'s low bits: a thread outside every task parked in an await. */
     private static final int PARKED_UNCOUNTED = 2;
-    /** {@link #notified}'s low bits: spinning, counted, watching {@link #watched} (see the notes). */
-    private static final int SPINNING = 3;
     private static final int WAIT_BITS = 3;
     /** One wake in {@link #notified}'s count. */
     private static final int ONE_WAKE = 4;
@@ -218,7 +215,7 @@ public final class ThreadContext implements Waker {
     }
 
     private final Thread thread;
-    /** (wakes << 2) | RUNNING, SPINNING, PARKED or PARKED_UNCOUNTED; see the notes. */
+    /** (wakes << 2) | RUNNING, PARKED or PARKED_UNCOUNTED; see the notes. */
     private volatile int notified;
     private final Context cx;
     /** A task's thread was interrupted while parked; its status is given back when the await ends. */
@@ -300,22 +297,13 @@ public final class ThreadContext implements Waker {
         }
     }
 
-    /**
-     * Whether this thread spins watching {@code w} now, so that whatever {@code w}
-     * shows ends the spin without a wake. Any thread; only meaningful after the caller
-     * made what {@code w} shows visible (a volatile write): see the notes.
-     */
-    public boolean spinsWatching(SpinWatch w) {
-        return (notified & WAIT_BITS) == SPINNING && watched == w;
-    }
-
     @Override
     public void wake() {
         for (;;) {
             int s = notified;
             int woken = (s & ~WAIT_BITS) + ONE_WAKE; // RUNNING
             int waiting = s & WAIT_BITS;
-            if (waiting == RUNNING || waiting == SPINNING) {
+            if (waiting == RUNNING) {
                 if (NOTIFIED.compareAndSet(this, s, woken)) {
                     return; // running or spinning: it sees the word change before it could park
                 }
@@ -602,35 +590,28 @@ public final class ThreadContext implements Waker {
     }
 
     /**
-     * Spins SPINNING (counted) for up to {@link #MAX_SPIN_NANOS}, watching {@code w} and
+     * Spins RUNNING (counted) for up to {@link #MAX_SPIN_NANOS}, watching {@code w} and
      * the word; answers whether to poll again (a wake came, or {@code w} shows progress).
-     * Leaves the state RUNNING.
      */
     private boolean spinWatching(int seen, SpinWatch w) {
-        int spinning = seen | SPINNING;
-        if (!NOTIFIED.compareAndSet(this, seen, spinning)) {
-            return true; // woken since the poll
-        }
+        w.watchStarted(); // producers may leave their wake out from here (see the notes)
         long start = System.nanoTime();
         do {
-            Thread.onSpinWait();
-            if (notified != spinning) {
-                return true; // woken: the wake left the state RUNNING
-            }
             if (w.looksReady()) {
-                // Counts as the wake it replaced (see the notes); else woken meanwhile.
-                NOTIFIED.compareAndSet(this, spinning, seen + ONE_WAKE);
-                return true;
+                return countedSign(seen);
             }
+            if (notified != seen) {
+                w.watchEnded();
+                return true; // woken
+            }
+            Thread.onSpinWait();
         } while (System.nanoTime() - start < MAX_SPIN_NANOS);
-        if (!NOTIFIED.compareAndSet(this, spinning, seen)) {
-            return true; // woken at the last moment
-        }
-        // RUNNING from here: a producer that links from now on wakes. One that read
-        // SPINNING linked before this CAS, and this read sees the chain (see the notes).
-        if (!w.looksReady()) {
-            return false;
-        }
+        w.watchEnded(); // producers wake from here; one that read the mark linked before it
+        return w.looksReady() && countedSign(seen);
+    }
+
+    /** The spin saw its sign: it counts as the wake it replaced (see the notes). Answers true. */
+    private boolean countedSign(int seen) {
         NOTIFIED.compareAndSet(this, seen, seen + ONE_WAKE); // else woken meanwhile: moved anyway
         return true;
     }

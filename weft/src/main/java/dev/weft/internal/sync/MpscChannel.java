@@ -83,13 +83,13 @@ public final class MpscChannel<T> {
      *       relies on the reads that follow (the queue's `next`, the admission
      *       state) being volatile: they then sit in one order with the producers'
      *       links and getAndSets even where no store of the receiver's fences them.
-     *       One exception, for a push only: when rxWaker is the context of a thread
-     *       task that spins watching this queue (ThreadContext.spinsWatching, read
-     *       after the link), the push leaves both the waker and the wake alone. The
-     *       spin sees the chain reach past the head (if this push's link is not the
-     *       one that joins it, the producer still linking behind the head reads the
-     *       word after its own link, and wakes); ThreadContext's notes give the Dekker
-     *       pair that covers a spin ending just then. The waker stays registered,
+     *       One exception, for a push only: when its link landed on the head node
+     *       that a receiving thread task marked while it spins watching this queue
+     *       (MpscQueue.push answers so, from the mark read after the link), the push
+     *       leaves both the waker and the wake alone. The spin sees the chain reach
+     *       past the head (a push whose link is not the one that joins it found no
+     *       mark, and wakes); MpscQueue's notes give the Dekker pair that covers a
+     *       spin ending just then. The waker stays registered,
      *       so the receiver's next pending receive does not write rxWaker either
      *       (ADR 0002, "A wake a spinning receiver does not need"). Closes and
      *       give-backs always wake: they link nothing the spin could see.
@@ -396,8 +396,9 @@ public final class MpscChannel<T> {
 
     /** Pushes an admitted value (its permit is held): never waits, never fails. */
     public void push(T value) {
-        queue.push(value);
-        wakeReceiverAfterPush();
+        if (!queue.push(value)) { // else the receiver's spin sees the link (I3)
+            wakeReceiver();
+        }
         if ((flags & DONE) != 0) {
             drainToHook();
         }
@@ -420,13 +421,6 @@ public final class MpscChannel<T> {
     public void undeliverable(T value) {
         if (undelivered != null && value != null) {
             undelivered.accept(value);
-        }
-    }
-
-    /** wakeReceiver() after a push: a receiver spinning on the queue sees the link itself (I3). */
-    private void wakeReceiverAfterPush() {
-        if (!(rxWaker instanceof ThreadContext tc && tc.spinsWatching(queue))) {
-            wakeReceiver();
         }
     }
 

@@ -34,9 +34,9 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
      * Callers deal with it in one of two ways:
      *   - a consumer that will wait anyway (a receive that registers its waker)
      *     simply waits: the producer in the window wakes it after linking, because
-     *     the channel wakes the receiver after every push (or, if the receiver spins
-     *     watching this queue, leaves it to the spin, which then sees the link:
-     *     MpscChannel, I3);
+     *     the channel wakes the receiver after every push (or, if its link landed on
+     *     the head a spinning receiver marked, leaves it to the spin, which then sees
+     *     the link: "The spin's mark" below, and MpscChannel, I3);
      *   - a consumer that must answer now (tryRecv, drain) calls popWaiting(), which
      *     spins through the window (a few instructions of the producer; it yields
      *     after a short spin in case that thread was descheduled). This is what
@@ -50,6 +50,21 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
      * it re-reads `next` (Dekker: one of the two sees the other). When the slot already
      * holds the consumer's waker the consumer only reads it (MpscChannel, I3); the
      * argument then needs the read of `next` to stay volatile, as it is.
+     *
+     * The spin's mark (SpinWatch; ADR 0002, "The mark on the queue's head"). A
+     * receiving thread task that spins watching this queue marks the head node
+     * (watchStarted) and, if the spin ends without a link behind it, unmarks it
+     * (watchEnded) and reads `next` once more. push() reads the mark of the node it
+     * linked to, after the link: true means the receiver's spin will see this link,
+     * and the channel leaves the wake out. Both are volatile: the producer's link
+     * then read of the mark, and the receiver's unmark then read of `next`, are a
+     * Dekker pair, so a producer that read the mark linked before the unmark and the
+     * receiver's last read sees it. A producer that linked to a node other than the
+     * head (behind a producer still linking) finds no mark and wakes. A spin that saw
+     * a link leaves its mark on a node that no producer links to again (`next` is
+     * written once). The mark is on the line the producer writes anyway: reading it
+     * costs no line of the receiver's (the wake's check it replaced read the
+     * receiver's context, which crossed the cores on every hand-off).
      *
      * `head` is written only by the consumer; it is volatile so that size() and
      * isEmpty() from other threads read a recent one. A popped stub keeps its
@@ -83,6 +98,8 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
         T value;
         /** Written once by the producer that swapped the next node in. */
         volatile Node<T> next;
+        /** Set while the receiver spins watching this node, the head, for a link (see the notes). */
+        volatile boolean watched;
 
         Node(T value) {
             this.value = value;
@@ -108,12 +125,28 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
         return head.next != null;
     }
 
-    /** Appends {@code value} (not null). Any thread. */
+    /** The receiving thread's spin starts: marks the head (see the notes). */
+    @Override
+    public void watchStarted() {
+        head.watched = true;
+    }
+
+    /** The receiving thread's spin ends without a link: unmarks the head (see the notes). */
+    @Override
+    public void watchEnded() {
+        head.watched = false;
+    }
+
+    /**
+     * Appends {@code value} (not null). Any thread. Answers whether the receiver spins
+     * watching for this very link, so that it need not be woken (see the notes).
+     */
     @SuppressWarnings("unchecked")
-    public void push(T value) {
+    public boolean push(T value) {
         Node<T> node = new Node<>(value);
         Node<T> prev = (Node<T>) TAIL.getAndSet(this, node);
-        prev.next = node; // volatile: see the notes (Dekker with the receiver's waker)
+        prev.next = node; // volatile: see the notes (Dekker with the receiver's waker, and with the mark)
+        return prev.watched;
     }
 
     /**

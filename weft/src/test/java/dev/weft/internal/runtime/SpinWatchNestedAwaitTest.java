@@ -22,22 +22,23 @@ import org.junit.jupiter.api.Timeout;
  * poll again. With the count left unmoved by a spin that ends on its sign, the outer
  * await parked with the value in the queue (found in review).
  *
- * <p>The producer aims its push at the inner spin by reading the receiver's wake word.
+ * <p>The producer aims its push at the inner spin by reading whether the receiver's
+ * await holds a watch (it does from its pending poll to its next poll or park, the
+ * spin included).
  * A round whose value is not received within three seconds is lost; the producer then
  * wakes the receiver itself, and every later round at once, so that the test ends and
  * reports it.
  */
 @Timeout(120)
 class SpinWatchNestedAwaitTest {
-    private static final VarHandle NOTIFIED;
-    private static final int SPINNING = 3;
+    private static final VarHandle WATCHED;
     private static final int ROUNDS = 20_000;
     private static final long LOST_AFTER_NANOS = 3_000_000_000L;
 
     static {
         try {
-            NOTIFIED = MethodHandles.privateLookupIn(ThreadContext.class, MethodHandles.lookup())
-                    .findVarHandle(ThreadContext.class, "notified", int.class);
+            WATCHED = MethodHandles.privateLookupIn(ThreadContext.class, MethodHandles.lookup())
+                    .findVarHandle(ThreadContext.class, "watched", SpinWatch.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,7 +61,7 @@ class SpinWatchNestedAwaitTest {
                     ThreadContext tc = receiverContext.get();
                     long until = System.nanoTime() + 20_000;
                     while (System.nanoTime() - until < 0) {
-                        if ((((int) NOTIFIED.getVolatile(tc)) & 3) == SPINNING) {
+                        if (WATCHED.getVolatile(tc) != null) {
                             pushedWhileSpinning.incrementAndGet();
                             break;
                         }
