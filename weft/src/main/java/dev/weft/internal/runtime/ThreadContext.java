@@ -83,11 +83,15 @@ public final class ThreadContext implements Waker {
      * channel receive: the queue's next link) hands that SpinWatch to the await
      * (watchWhileSpinning), which then spins reading the sign beside the word, with
      * the watch told when the spin starts and when it ends without the sign
-     * (watchStarted, watchEnded). The queue marks its head node meanwhile, and a
-     * producer whose link lands on a marked node leaves the wake out: the spin sees
+     * (watchStarted, watchEnded). The queue marks its head node with this context
+     * meanwhile, and a producer whose link lands on a node marked with the waker it
+     * would wake (the channel's registered one) leaves the wake out: the spin sees
      * the chain reach past the head. The producer reads the mark on the node it has
-     * just written, so it reads nothing of the receiver's: no line of the receiver's
-     * crosses the cores for it. The pair is a Dekker one, per spin, and SpinWatch
+     * just written, and the registered waker, which it read before too; nothing of
+     * the receiver's context crosses the cores for it. The mark names the spinner
+     * because a spin may watch a queue its future no longer waits on: the poll that
+     * set the watch may have handed the receiver to another task, whose wake must
+     * not be left out (found in review). The pair is a Dekker one, per spin, and SpinWatch
      * states it: the spinner marks, then reads the sign; leaving without the sign
      * (time up, or woken), it unmarks, then reads the sign once more; the producer
      * links, then reads the mark. A producer that read the mark linked before the
@@ -529,7 +533,7 @@ public final class ThreadContext implements Waker {
      * blockOn) answers {@code true}: give up.
      */
     private boolean parkUntilWoken(int seen) {
-        SpinWatch w = watched; // read by producers during the spin: dropped only after it
+        SpinWatch w = watched;
         if (notified == seen && shouldSpin()) {
             boolean woken;
             if (w != null) {
@@ -594,7 +598,7 @@ public final class ThreadContext implements Waker {
      * the word; answers whether to poll again (a wake came, or {@code w} shows progress).
      */
     private boolean spinWatching(int seen, SpinWatch w) {
-        w.watchStarted(); // producers may leave their wake out from here (see the notes)
+        w.watchStarted(this); // producers may leave out a wake of this thread from here (see the notes)
         long start = System.nanoTime();
         do {
             if (w.looksReady()) {

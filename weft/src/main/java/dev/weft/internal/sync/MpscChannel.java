@@ -84,12 +84,15 @@ public final class MpscChannel<T> {
      *       state) being volatile: they then sit in one order with the producers'
      *       links and getAndSets even where no store of the receiver's fences them.
      *       One exception, for a push only: when its link landed on the head node
-     *       that a receiving thread task marked while it spins watching this queue
-     *       (MpscQueue.push answers so, from the mark read after the link), the push
-     *       leaves both the waker and the wake alone. The spin sees the chain reach
-     *       past the head (a push whose link is not the one that joins it found no
-     *       mark, and wakes); MpscQueue's notes give the Dekker pair that covers a
-     *       spin ending just then. The waker stays registered,
+     *       that a thread task marked while it spins watching this queue, and that
+     *       task's waker is rxWaker (MpscQueue.push answers the mark, read after the
+     *       link), the push leaves both the waker and the wake alone. The spin sees
+     *       the chain reach past the head (a push whose link is not the one that
+     *       joins it found no mark, and wakes); MpscQueue's notes give the Dekker pair
+     *       that covers a spin ending just then. A mark of another waker is no reason
+     *       to skip: the spinner's future may no longer receive here (the poll that
+     *       set its watch handed the receiver on), and the registered receiver then
+     *       needs its wake (found in review). The waker stays registered,
      *       so the receiver's next pending receive does not write rxWaker either
      *       (ADR 0002, "A wake a spinning receiver does not need"). Closes and
      *       give-backs always wake: they link nothing the spin could see.
@@ -396,7 +399,8 @@ public final class MpscChannel<T> {
 
     /** Pushes an admitted value (its permit is held): never waits, never fails. */
     public void push(T value) {
-        if (!queue.push(value)) { // else the receiver's spin sees the link (I3)
+        Waker spinner = queue.push(value);
+        if (spinner == null || spinner != rxWaker) { // else the registered receiver's spin sees the link (I3)
             wakeReceiver();
         }
         if ((flags & DONE) != 0) {

@@ -1,5 +1,6 @@
 package dev.weft.internal.sync;
 
+import dev.weft.Waker;
 import dev.weft.internal.runtime.SpinWatch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -35,8 +36,8 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
      *   - a consumer that will wait anyway (a receive that registers its waker)
      *     simply waits: the producer in the window wakes it after linking, because
      *     the channel wakes the receiver after every push (or, if its link landed on
-     *     the head a spinning receiver marked, leaves it to the spin, which then sees
-     *     the link: "The spin's mark" below, and MpscChannel, I3);
+     *     the head that the receiver's spin marked, leaves it to the spin, which then
+     *     sees the link: "The spin's mark" below, and MpscChannel, I3);
      *   - a consumer that must answer now (tryRecv, drain) calls popWaiting(), which
      *     spins through the window (a few instructions of the producer; it yields
      *     after a short spin in case that thread was descheduled). This is what
@@ -52,11 +53,12 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
      * argument then needs the read of `next` to stay volatile, as it is.
      *
      * The spin's mark (SpinWatch; ADR 0002, "The mark on the queue's head"). A
-     * receiving thread task that spins watching this queue marks the head node
+     * thread task that spins watching this queue marks the head node with its waker
      * (watchStarted) and, if the spin ends without a link behind it, unmarks it
-     * (watchEnded) and reads `next` once more. push() reads the mark of the node it
-     * linked to, after the link: true means the receiver's spin will see this link,
-     * and the channel leaves the wake out. Both are volatile: the producer's link
+     * (watchEnded) and reads `next` once more. push() answers the mark of the node it
+     * linked to, read after the link: that thread's spin will see this link, and the
+     * channel leaves the wake out if that waker is the one it would wake (the
+     * spinner may be a thread whose future no longer receives here). Both are volatile: the producer's link
      * then read of the mark, and the receiver's unmark then read of `next`, are a
      * Dekker pair, so a producer that read the mark linked before the unmark and the
      * receiver's last read sees it. A producer that linked to a node other than the
@@ -98,8 +100,8 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
         T value;
         /** Written once by the producer that swapped the next node in. */
         volatile Node<T> next;
-        /** Set while the receiver spins watching this node, the head, for a link (see the notes). */
-        volatile boolean watched;
+        /** The waker of the thread that spins watching this node (the head) for a link, or null (see the notes). */
+        volatile Waker watcher;
 
         Node(T value) {
             this.value = value;
@@ -125,28 +127,29 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
         return head.next != null;
     }
 
-    /** The receiving thread's spin starts: marks the head (see the notes). */
+    /** The receiving thread's spin starts: marks the head with its waker (see the notes). */
     @Override
-    public void watchStarted() {
-        head.watched = true;
+    public void watchStarted(Waker spinner) {
+        head.watcher = spinner;
     }
 
     /** The receiving thread's spin ends without a link: unmarks the head (see the notes). */
     @Override
     public void watchEnded() {
-        head.watched = false;
+        head.watcher = null;
     }
 
     /**
-     * Appends {@code value} (not null). Any thread. Answers whether the receiver spins
-     * watching for this very link, so that it need not be woken (see the notes).
+     * Appends {@code value} (not null). Any thread. Answers the waker of the thread
+     * that spins watching for this very link, which need not be woken for it, or
+     * {@code null} (see the notes).
      */
     @SuppressWarnings("unchecked")
-    public boolean push(T value) {
+    public Waker push(T value) {
         Node<T> node = new Node<>(value);
         Node<T> prev = (Node<T>) TAIL.getAndSet(this, node);
         prev.next = node; // volatile: see the notes (Dekker with the receiver's waker, and with the mark)
-        return prev.watched;
+        return prev.watcher;
     }
 
     /**
