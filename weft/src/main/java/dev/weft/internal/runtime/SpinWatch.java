@@ -15,9 +15,10 @@ import dev.weft.Waker;
  * future has stopped waiting here (the poll that set the watch handed the receiver
  * to another task), so a producer skips only when the waker it would wake is the
  * spinner's. For no wake to be lost, the spinner reads {@link #looksReady()} after
- * {@code watchStarted} and again after {@code watchEnded}, and a producer that skips
- * must have made its progress visible before it read what {@code watchEnded} writes
- * (volatile on both sides: a Dekker pair). A spin that ends on the sign needs no
+ * {@code watchStarted} and, when its time is up, again after {@code watchEnded} (a
+ * spin ended by a wake polls again anyway), and a producer that skips must have made
+ * its progress visible before it read what {@code watchEnded} writes (volatile on
+ * both sides: a Dekker pair). A spin that ends on the sign needs no
  * {@code watchEnded}: the sign is progress no later producer can add to unseen. All
  * three are called by the awaiting thread only.
  */

@@ -92,9 +92,9 @@ public final class ThreadContext implements Waker {
      * because a spin may watch a queue its future no longer waits on: the poll that
      * set the watch may have handed the receiver to another task, whose wake must
      * not be left out (found in review). The pair is a Dekker one, per spin, and SpinWatch
-     * states it: the spinner marks, then reads the sign; leaving without the sign
-     * (time up, or woken), it unmarks, then reads the sign once more; the producer
-     * links, then reads the mark. A producer that read the mark linked before the
+     * states it: the spinner marks, then reads the sign; leaving because its time is
+     * up, it unmarks, then reads the sign once more (leaving on a wake, it unmarks
+     * and polls again anyway); the producer links, then reads the mark. A producer that read the mark linked before the
      * unmark, and the last read sees its link. One whose link does not join the
      * chain to the head (it linked behind a producer that has swapped the tail but
      * not linked yet) finds no mark on the node it linked to, and wakes.

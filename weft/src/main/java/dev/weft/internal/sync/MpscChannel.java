@@ -182,8 +182,10 @@ public final class MpscChannel<T> {
      * Tested by MpscTest, MpscUnboundedTest (each method and exception, close
      * stories, drops), MpscStressTest (counting under aborts and select losers),
      * MpscLincheckTest (trySend / close / state queries, and the queue under
-     * them, model checked) and MpscSendersLincheckTest (weak upgrade, trySend and the
-     * last sender's close against isClosed and the sender count, model checked).
+     * them, model checked), MpscSendersLincheckTest (weak upgrade, trySend and the
+     * last sender's close against isClosed and the sender count, model checked),
+     * MpscSpinHandOffTest (hand-offs to receivers that spin watching the queue) and
+     * SpinMarkOfAnotherThreadTest (a mark of a spinner that no longer receives).
      */
     private static final System.Logger LOG = System.getLogger("dev.weft.sync.Mpsc");
     private static final int RX_CLOSED = 1;
