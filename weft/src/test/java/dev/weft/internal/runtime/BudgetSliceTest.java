@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.weft.Select.on;
 import static dev.weft.Select.selectBiased;
 
+import dev.weft.CheckedRunnable;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.runtime.Runtime;
@@ -90,36 +91,39 @@ class BudgetSliceTest {
         }
     }
 
-    @Test
-    void aParkInAnAwaitStartsANewTurn() {
+    /**
+     * On a stopped clock, in a thread task whose turn has lasted two slices: runs
+     * {@code newTurn}, which should start a new turn, then checks the slice as the first
+     * test does.
+     */
+    private static void assertNewTurnAfter(CheckedRunnable newTurn) {
         try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
             ThreadContext.stopBudgetClock();
             assertSlice(rt.blockOn(() -> {
                 Future.ready(0).await(); // this thread's context, and its turn, start here
                 ThreadContext.advanceBudgetClock(2 * ThreadContext.sliceTicks()); // the turn is over
-                // The task cannot run before this one parks for it (one carrier, no spin).
-                Task.spawn(() -> 1).await();
+                newTurn.run();
                 return spendWithinThenPastTheSlice();
             }));
         }
     }
 
     @Test
+    void aParkInAnAwaitStartsANewTurn() {
+        // The task cannot run before this one parks for it (one carrier, no spin).
+        assertNewTurnAfter(() -> Task.spawn(() -> 1).await());
+    }
+
+    @Test
     void aYieldStartsANewTurn() {
-        try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
-            ThreadContext.stopBudgetClock();
-            assertSlice(rt.blockOn(() -> {
-                Future.ready(0).await(); // this thread's context, and its turn, start here
-                ThreadContext.advanceBudgetClock(2 * ThreadContext.sliceTicks()); // the turn is over
-                // Something queued, so that the yield is not skipped as one to nobody.
-                AtomicBoolean ran = new AtomicBoolean();
-                JoinHandle<Void> queued = Task.spawn(() -> ran.set(true));
-                Task.yieldNow().await();
-                assertTrue(ran.get(), "yieldNow let the queued task run");
-                queued.await();
-                return spendWithinThenPastTheSlice();
-            }));
-        }
+        assertNewTurnAfter(() -> {
+            // Something queued, so that the yield is not skipped as one to nobody.
+            AtomicBoolean ran = new AtomicBoolean();
+            JoinHandle<Void> queued = Task.spawn(() -> ran.set(true));
+            Task.yieldNow().await();
+            assertTrue(ran.get(), "yieldNow let the queued task run");
+            queued.await();
+        });
     }
 
     @Test
