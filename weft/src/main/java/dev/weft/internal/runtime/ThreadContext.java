@@ -139,7 +139,9 @@ public final class ThreadContext implements Waker {
      * that spent the budget (a select over both) wakes the task as the budget
      * does, so the wake alone cannot say a yield was asked: yieldNow tells the
      * await itself (askYield, a boolean in the context's spare bytes), and the await
-     * then yields whatever the slice says (found as a gap; BudgetSliceTest).
+     * then yields whatever the slice says (found as a gap; BudgetSliceTest). An await
+     * nested later in that same poll clears the flag as it starts, and the outer await
+     * then decides from the wake and the budget alone, as before.
      *
      * A thread task's cancelled flag lives in its ThreadTask (an abort may come
      * before the task has a context); abort() sets it before it wakes, so the woken
