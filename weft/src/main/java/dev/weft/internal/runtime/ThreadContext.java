@@ -31,10 +31,11 @@ public final class ThreadContext implements Waker {
      *
      * Why a count rather than a flag that the woken thread clears (the first design):
      * the thread never writes the word after a wake, it only reads it (it writes only
-     * to park, and to count the wake a watched spin replaced, below). A clear was a store and a full fence on
-     * a line the waker had just written, on the critical path of every hand-off
-     * (ping-pong, W2: see ADR 0002, "fewer writes per hand-off"), and a flag needed
-     * that fence to be a Dekker pair with the next poll.
+     * to park, and to count the wake a watched spin replaced, below). A clear was a
+     * store and a full fence on a line the waker had just written, on the critical
+     * path of every hand-off (ping-pong, W2: see ADR 0002, "fewer writes per
+     * hand-off"), and a flag needed that fence to be a Dekker pair with the next
+     * poll.
      * With the count no fence is needed on the thread's side: the read of `seen` is
      * volatile, so the poll that follows sees what any waker before it published; a
      * waker after it changes the word. Nested awaits need nothing either: a wake that
@@ -90,14 +91,15 @@ public final class ThreadContext implements Waker {
      * just written, and the registered waker, which it read before too; nothing of
      * the receiver's context crosses the cores for it. The mark names the spinner
      * because a spin may watch a queue its future no longer waits on: the poll that
-     * set the watch may have handed the receiver to another task, whose wake must
-     * not be left out (found in review). The pair is a Dekker one, per spin, and SpinWatch
-     * states it: the spinner marks, then reads the sign; leaving because its time is
-     * up, it unmarks, then reads the sign once more (leaving on a wake, it unmarks
-     * and polls again anyway); the producer links, then reads the mark. A producer that read the mark linked before the
-     * unmark, and the last read sees its link. One whose link does not join the
-     * chain to the head (it linked behind a producer that has swapped the tail but
-     * not linked yet) finds no mark on the node it linked to, and wakes.
+     * set the watch may have handed the receiver to another task, whose wake must not
+     * be left out (found in review). The pair is a Dekker one, per spin, and
+     * SpinWatch states it: the spinner marks, then reads the sign; leaving because
+     * its time is up, it unmarks, then reads the sign once more (leaving on a wake,
+     * it unmarks and polls again anyway); the producer links, then reads the mark. A
+     * producer that read the mark linked before the unmark, and the last read sees
+     * its link. One whose link does not join the chain to the head (it linked behind
+     * a producer that has swapped the tail but not linked yet) finds no mark on the
+     * node it linked to, and wakes.
      *
      * A spin that ends on its sign moves the count itself (a CAS that adds one wake),
      * exactly as the wake it replaced would have. An await nested in an outer poll may

@@ -52,21 +52,23 @@ public final class MpscQueue<T> extends MpscQueueTailPad<T> implements SpinWatch
      * holds the consumer's waker the consumer only reads it (MpscChannel, I3); the
      * argument then needs the read of `next` to stay volatile, as it is.
      *
-     * The spin's mark (SpinWatch; ADR 0002, "The mark on the queue's head"). A
-     * thread task that spins watching this queue marks the head node with its waker
+     * The spin's mark (SpinWatch; ADR 0002, "The mark on the queue's head"). A thread
+     * task that spins watching this queue marks the head node with its waker
      * (watchStarted) and, if the spin ends without a link behind it, unmarks it
-     * (watchEnded) and reads `next` once more. push() answers the mark of the node it
+     * (watchEnded) and, if its time was up, reads `next` once more (one ended by a
+     * wake polls again anyway). push() answers the mark of the node it
      * linked to, read after the link: that thread's spin will see this link, and the
-     * channel leaves the wake out if that waker is the one it would wake (the
-     * spinner may be a thread whose future no longer receives here). Both are volatile: the producer's link
-     * then read of the mark, and the receiver's unmark then read of `next`, are a
-     * Dekker pair, so a producer that read the mark linked before the unmark and the
-     * receiver's last read sees it. A producer that linked to a node other than the
-     * head (behind a producer still linking) finds no mark and wakes. A spin that saw
-     * a link leaves its mark on a node that no producer links to again (`next` is
-     * written once). The mark is on the line the producer writes anyway: reading it
-     * costs no line of the receiver's (the wake's check it replaced read the
-     * receiver's context, which crossed the cores on every hand-off).
+     * channel leaves the wake out if that waker is the one it would wake (the spinner
+     * may be a thread whose future no longer receives here). Both are volatile: the
+     * producer's link then read of the mark, and the receiver's unmark then read of
+     * `next`, are a Dekker pair, so a producer that read the mark linked before the
+     * unmark and the receiver's last read sees it. A producer that linked to a node
+     * other than the head (behind a producer still linking) finds no mark and wakes.
+     * A spin that saw a link leaves its mark on a node that no producer links to
+     * again (`next` is written once). The mark is on the line the producer writes
+     * anyway: reading it costs no line of the receiver's (the wake's check it
+     * replaced read the receiver's context, which crossed the cores on every
+     * hand-off).
      *
      * `head` is written only by the consumer; it is volatile so that size() and
      * isEmpty() from other threads read a recent one. A popped stub keeps its
