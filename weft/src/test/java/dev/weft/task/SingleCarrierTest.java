@@ -10,6 +10,7 @@ import dev.weft.Future;
 import dev.weft.runtime.Runtime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,20 +34,28 @@ class SingleCarrierTest {
                 "run these tests through the single-carrier surefire execution");
     }
 
+    /**
+     * A thread task awaits {@code step} in a loop until another thread task, spawned after
+     * it, stops it: that one needs the carrier the spinner holds, and only the spinner's
+     * budget yields give it one.
+     */
+    private static void assertASpinnerDoesNotStarveAnother(Runtime rt, Callable<Integer> step) {
+        AtomicBoolean stop = new AtomicBoolean();
+        JoinHandle<Long> spinner = rt.spawn(() -> {
+            long n = 0;
+            while (!stop.get()) {
+                n += step.call();
+            }
+            return n;
+        });
+        rt.spawn(() -> stop.set(true));
+        assertTrue(spinner.await() > 0);
+    }
+
     @Test
     void aThreadTaskAwaitingReadyFuturesInALoopDoesNotStarveAnother() {
         try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
-            AtomicBoolean stop = new AtomicBoolean();
-            JoinHandle<Long> spinner = rt.spawn(() -> {
-                long n = 0;
-                while (!stop.get()) {
-                    n += Future.ready(1).await();
-                }
-                return n;
-            });
-            // Needs the carrier the spinner holds; only its budget yields give it one.
-            rt.spawn(() -> stop.set(true));
-            assertTrue(spinner.await() > 0);
+            assertASpinnerDoesNotStarveAnother(rt, () -> Future.ready(1).await());
         }
     }
 
@@ -55,18 +64,9 @@ class SingleCarrierTest {
         try (Runtime rt = Runtime.builder().workerThreads(1).build()) {
             JoinHandle<Integer> finished = rt.spawn(() -> 1);
             assertEquals(1, finished.await());
-            AtomicBoolean stop = new AtomicBoolean();
-            JoinHandle<Long> spinner = rt.spawn(() -> {
-                long n = 0;
-                while (!stop.get()) {
-                    // A finished handle takes a unit itself and, with none left, wakes
-                    // the task and answers pending: the await's other way to a yield.
-                    n += finished.await();
-                }
-                return n;
-            });
-            rt.spawn(() -> stop.set(true));
-            assertTrue(spinner.await() > 0);
+            // A finished handle takes a unit itself and, with none left, wakes the task
+            // and answers pending: the await's other way to a yield.
+            assertASpinnerDoesNotStarveAnother(rt, finished::await);
         }
     }
 
